@@ -1,0 +1,222 @@
+/**
+ * A thin client of the IMS API calls the action uses. Each method builds the
+ * URL, sends through the transport (which signs and retries), and returns
+ * the documented response fields; field names follow the API.
+ */
+
+import { Headers, MEMBER_PAGE_LIMIT } from '../constants.js';
+import type { Transport } from './transport.js';
+
+/** Image fields that decide whether an image can be shared (IMS ListImages). */
+export interface ImageInfo {
+  id: string;
+  name?: string;
+  /** `queued`, `saving`, `deleted`, `killed` or `active`. */
+  status?: string;
+  /** `private`, `public` or `shared`. */
+  visibility?: string;
+  /** `gold` (public), `private`, `shared` or `market`. */
+  __imagetype?: string;
+  /** The owning project's ID. */
+  owner?: string;
+  /** Whole-server (full-ECS) image flag; documented as Boolean, sent as a string by some regions. */
+  __whole_image?: string | boolean;
+  /** KMS key ID; present only on encrypted images. */
+  __system__cmkid?: string;
+  virtual_env_type?: string;
+}
+
+/** One member of an image (IMS ListImageMembers). */
+export interface ImageMember {
+  member_id: string;
+  /** `project`, `domain` or `organization`; absent in older responses. */
+  member_type?: string;
+  /** `pending`, `accepted` or `rejected`. */
+  status: string;
+  image_id?: string;
+  /** Organizations URN, only for organization members. */
+  urn?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** One item of `entities.results` in a member job. */
+export interface JobResultItem {
+  image_id?: string;
+  project_id?: string;
+  status?: string;
+}
+
+/** The response of ShowJob (`GET /v1/{project_id}/jobs/{job_id}`). */
+export interface Job {
+  status: string;
+  job_id?: string;
+  job_type?: string;
+  begin_time?: string;
+  end_time?: string;
+  error_code?: string | null;
+  fail_reason?: string | null;
+  entities?: { results?: JobResultItem[] | null } | null;
+}
+
+/** Body of batch add and batch delete (`/v1/cloudimages/members`). */
+export interface MembersBody {
+  images: string[];
+  projects?: string[];
+  domains?: string[];
+  organizations?: string[];
+}
+
+interface ListMembersPage {
+  members?: ImageMember[];
+  page_info?: { next_marker?: string | null; current_count?: number };
+}
+
+export class ImsClient {
+  readonly #transport: Transport;
+  readonly #endpoint: URL;
+  readonly #projectId: string;
+
+  /**
+   * Creates a client for one region. `projectId` is the caller's project:
+   * it fills `{project_id}` in paths and the `X-Project-Id` header, which
+   * AK/SK requests need for paths without a project.
+   */
+  constructor(transport: Transport, endpoint: URL, projectId: string) {
+    this.#transport = transport;
+    this.#endpoint = endpoint;
+    this.#projectId = projectId;
+  }
+
+  /** Submits BatchAddMembers and returns the job ID. */
+  async batchAddMembers(
+    body: MembersBody,
+    signal: AbortSignal,
+  ): Promise<string> {
+    return this.#submitMembers('POST', body, 'share images', signal);
+  }
+
+  /** Submits BatchDeleteMembers (a DELETE with a JSON body) and returns the job ID. */
+  async batchDeleteMembers(
+    body: MembersBody,
+    signal: AbortSignal,
+  ): Promise<string> {
+    return this.#submitMembers('DELETE', body, 'stop sharing images', signal);
+  }
+
+  /** Queries a job; only the project that created it can see it. */
+  async showJob(jobId: string, signal: AbortSignal): Promise<Job> {
+    const path = `/v1/${this.#projectId}/jobs/${encodeURIComponent(jobId)}`;
+    const response = await this.#transport.send<Job>(
+      {
+        method: 'GET',
+        url: this.#url(path),
+        headers: this.#headers(),
+        operation: `query job ${jobId}`,
+        idempotent: true,
+      },
+      signal,
+    );
+    return response.body;
+  }
+
+  /** Returns the image, or `undefined` when the caller cannot see an image with that ID. */
+  async showImage(
+    imageId: string,
+    signal: AbortSignal,
+  ): Promise<ImageInfo | undefined> {
+    const url = this.#url('/v2/cloudimages');
+    url.searchParams.set('id', imageId);
+    const response = await this.#transport.send<{ images?: ImageInfo[] }>(
+      {
+        method: 'GET',
+        url,
+        headers: this.#headers(),
+        operation: `read image ${imageId}`,
+        idempotent: true,
+      },
+      signal,
+    );
+    return response.body?.images?.find((image) => image.id === imageId);
+  }
+
+  /** Lists every member of an image, following `page_info.next_marker`. */
+  async listImageMembers(
+    imageId: string,
+    signal: AbortSignal,
+  ): Promise<ImageMember[]> {
+    const members: ImageMember[] = [];
+    const seenMarkers = new Set<string>();
+    let marker: string | undefined;
+    do {
+      const page = await this.#listMembersPage(imageId, marker, signal);
+      members.push(...(page.members ?? []));
+      marker = page.page_info?.next_marker ?? undefined;
+      // A marker seen before would loop forever; the listing is complete.
+      if (marker !== undefined && seenMarkers.has(marker)) break;
+      if (marker !== undefined) seenMarkers.add(marker);
+    } while (marker);
+    return members;
+  }
+
+  async #listMembersPage(
+    imageId: string,
+    marker: string | undefined,
+    signal: AbortSignal,
+  ): Promise<ListMembersPage> {
+    const path = `/v1/${this.#projectId}/cloudimages/${encodeURIComponent(imageId)}/members`;
+    const url = this.#url(path);
+    url.searchParams.set('limit', String(MEMBER_PAGE_LIMIT));
+    if (marker) url.searchParams.set('marker', marker);
+    const response = await this.#transport.send<ListMembersPage>(
+      {
+        method: 'GET',
+        url,
+        headers: this.#headers(),
+        operation: `list the members of image ${imageId}`,
+        idempotent: true,
+      },
+      signal,
+    );
+    return response.body ?? {};
+  }
+
+  async #submitMembers(
+    method: 'POST' | 'DELETE',
+    body: MembersBody,
+    verb: string,
+    signal: AbortSignal,
+  ): Promise<string> {
+    const targets =
+      (body.projects?.length ?? 0) +
+      (body.domains?.length ?? 0) +
+      (body.organizations?.length ?? 0);
+    const response = await this.#transport.send<{ job_id?: string }>(
+      {
+        method,
+        url: this.#url('/v1/cloudimages/members'),
+        headers: this.#headers(),
+        body,
+        operation: `${verb} (${body.images.length} images, ${targets} targets)`,
+        idempotent: false,
+      },
+      signal,
+    );
+    const jobId = response.body?.job_id;
+    if (typeof jobId !== 'string' || jobId === '') {
+      throw new Error(
+        `IMS accepted the request to ${verb} but returned no job_id (request ID ${response.requestId ?? 'unknown'}).`,
+      );
+    }
+    return jobId;
+  }
+
+  #url(path: string): URL {
+    const base = this.#endpoint.pathname.replace(/\/$/, '');
+    return new URL(`${base}${path}`, this.#endpoint);
+  }
+
+  #headers(): Record<string, string> {
+    return { [Headers.ProjectId]: this.#projectId };
+  }
+}

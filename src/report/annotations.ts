@@ -1,0 +1,49 @@
+/** Annotations on the run page: errors for failed pairs, a notice on success. */
+
+import * as core from '@actions/core';
+
+import { MAX_ERROR_ANNOTATIONS } from '../constants.js';
+import type { Ledger, PairResult } from '../share/ledger.js';
+
+/**
+ * Emits one error annotation per failed or unknown pair, at most ten in all
+ * because GitHub shows no more per step; the last one counts the rest.
+ */
+export function annotateFailures(ledger: Ledger): void {
+  const problems = ledger
+    .results()
+    .filter((r) => r.status === 'failed' || r.status === 'unknown');
+  problems.forEach((result, index) => {
+    if (index >= MAX_ERROR_ANNOTATIONS) return;
+    const rest = problems.length - MAX_ERROR_ANNOTATIONS;
+    const last = index === MAX_ERROR_ANNOTATIONS - 1 && rest > 0;
+    const suffix = last
+      ? ` (${rest} more pair(s) failed or ended unknown; see the job summary and results-file.)`
+      : '';
+    core.error(`${describe(result)}${suffix}`, { title: title(result) });
+  });
+}
+
+/** Emits one notice that summarises a successful run. */
+export function annotateSuccess(ledger: Ledger): void {
+  const counts = ledger.counts();
+  core.notice(
+    `Shared ${countImages(ledger)} image(s) in ${ledger.region}: ${counts.success} new pair(s), ${counts['already-shared']} already shared.`,
+    { title: 'Images shared' },
+  );
+}
+
+function title(result: PairResult): string {
+  const verb = result.status === 'failed' ? 'failed' : 'ended unknown';
+  return `Sharing image ${result.image_id} with ${result.target_type} ${result.target_id} ${verb}`;
+}
+
+function describe(result: PairResult): string {
+  const code = result.error_code ? `${result.error_code}: ` : '';
+  const job = result.job_id ? ` (job ${result.job_id})` : '';
+  return `${code}${result.message ?? 'No reason given.'}${job}`;
+}
+
+function countImages(ledger: Ledger): number {
+  return new Set(ledger.pairs.map((pair) => pair.imageId)).size;
+}

@@ -1,0 +1,33 @@
+/** The step's overall outcome, derived from the ledger's counts. */
+
+import type { PairStatus } from '../share/ledger.js';
+
+export type StepStatus =
+  'success' | 'failed' | 'timed-out' | 'cancelled' | 'submitted';
+
+export interface RunEnd {
+  cancelled: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * Returns the step status: `cancelled` and `timed-out` first, then `failed`
+ * when any pair failed or ended unknown, `submitted` when jobs were left
+ * running, else `success`.
+ */
+export function computeStepStatus(
+  counts: Record<PairStatus, number>,
+  end: RunEnd,
+): StepStatus {
+  if (end.cancelled) return 'cancelled';
+  if (counts.failed > 0 || counts.skipped > 0) return 'failed';
+  if (end.timedOut) return 'timed-out';
+  if (counts.unknown > 0) return 'failed';
+  if (counts.submitted > 0) return 'submitted';
+  return 'success';
+}
+
+/** Whether the step should fail for this status. */
+export function isFailure(status: StepStatus): boolean {
+  return status !== 'success' && status !== 'submitted';
+}

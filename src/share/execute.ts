@@ -1,0 +1,279 @@
+/**
+ * Submits the batches with bounded concurrency, waits for each job, and
+ * writes every outcome into the ledger.
+ */
+
+import type { Clock, Sleep } from '../clock.js';
+import type { ImageMember, ImsClient, Job } from '../cloud/ims.js';
+import { ApiError, NetworkError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { planBatches, type Batch, type BatchLimits } from './batches.js';
+import { mapWithConcurrency } from './concurrency.js';
+import { waitForJob } from './job-waiter.js';
+import type { Ledger, Pair } from './ledger.js';
+import { decideOutcome, findResultItem } from './outcome.js';
+import { memberMatches } from './preflight.js';
+import type { PollScheduleOptions } from './poll-schedule.js';
+
+export interface ExecuteOptions {
+  ims: ImsClient;
+  ledger: Ledger;
+  clock: Clock;
+  sleep: Sleep;
+  logger: Logger;
+  signal: AbortSignal;
+  wait: boolean;
+  /** Epoch ms after which no job is submitted and no wait goes on. */
+  deadline: number;
+  concurrency: number;
+  limits: BatchLimits;
+  /** How long to watch the members after a submit whose response was lost. */
+  unknownOutcomeWaitMs: number;
+  /** Interval of those member reads, in ms. */
+  reconcileIntervalMs?: number;
+  schedule?: PollScheduleOptions;
+  /** Called once per job, as soon as its ID is known. */
+  onJobSubmitted(jobId: string): void;
+}
+
+/** Resubmits after a lost response at most this often per pair. */
+const MAX_SUBMIT_ROUNDS = 3;
+
+export interface ExecuteResult {
+  /** Whether the deadline stopped a wait or a submission. */
+  timedOut: boolean;
+}
+
+/** Options plus the state that the batches of one run share. */
+type Context = ExecuteOptions & { result: ExecuteResult };
+
+/** Shares the open pairs of the ledger, batch by batch. */
+export async function executeBatches(
+  options: ExecuteOptions,
+): Promise<ExecuteResult> {
+  const context: Context = { ...options, result: { timedOut: false } };
+  const batches = planBatches(options.ledger.open(), options.limits);
+  options.logger.info(
+    `Submitting ${batches.length} batch request(s) with up to ${options.concurrency} at a time.`,
+  );
+  await mapWithConcurrency(batches, options.concurrency, (batch) =>
+    runBatch(batch, context, 1),
+  );
+  return context.result;
+}
+
+async function runBatch(
+  batch: Batch,
+  options: Context,
+  round: number,
+): Promise<void> {
+  const { ims, ledger, clock, logger, signal } = options;
+  if (clock.now() >= options.deadline) {
+    options.result.timedOut = true;
+    for (const pair of batch.pairs) {
+      ledger.settle(pair, 'skipped', {
+        message: 'Not submitted: the timeout passed before this batch started.',
+      });
+    }
+    return;
+  }
+  let jobId: string;
+  try {
+    jobId = await ims.batchAddMembers(
+      { images: batch.images, projects: batch.targets.map((t) => t.id) },
+      signal,
+    );
+  } catch (error) {
+    await handleSubmitError(batch, error, options, round);
+    return;
+  }
+  ledger.markInJob(batch.pairs, jobId);
+  options.onJobSubmitted(jobId);
+  logger.info(
+    `Submitted job ${jobId}: ${batch.images.length} image(s) to ${batch.targets.length} project(s).`,
+  );
+  if (!options.wait) {
+    for (const pair of batch.pairs) {
+      ledger.settle(pair, 'submitted', {
+        message: `Job ${jobId} was submitted; the action did not wait for it.`,
+      });
+    }
+    return;
+  }
+  await awaitJob(batch, jobId, options);
+}
+
+async function handleSubmitError(
+  batch: Batch,
+  error: unknown,
+  options: Context,
+  round: number,
+): Promise<void> {
+  const { ledger } = options;
+  if (isOutcomeUnknown(error)) {
+    const missing = await reconcileLostSubmit(batch, error, options);
+    if (missing.length === 0) return;
+    if (round >= MAX_SUBMIT_ROUNDS || options.clock.now() >= options.deadline) {
+      for (const pair of missing) {
+        ledger.settle(pair, 'unknown', {
+          message: `Sharing was requested, but the response was lost and the members do not show the pair yet: ${errorMessage(error)}`,
+        });
+      }
+      return;
+    }
+    for (const retry of planBatches(missing, options.limits)) {
+      await runBatch(retry, options, round + 1);
+    }
+    return;
+  }
+  if (error instanceof ApiError || error instanceof NetworkError) {
+    const code = error instanceof ApiError ? error.code : error.code;
+    for (const pair of batch.pairs) {
+      ledger.settle(pair, 'failed', {
+        errorCode: code,
+        message: errorMessage(error),
+      });
+    }
+    return;
+  }
+  throw error;
+}
+
+/** Whether a failed submit may still have been carried out by the service. */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return (
+    (error instanceof NetworkError && error.mayHaveReachedServer) ||
+    (error instanceof ApiError && error.outcomeUnknown)
+  );
+}
+
+/**
+ * Watches the members for a bounded while after a submit whose response was
+ * lost, settling each pair that appears, and returns the pairs still missing.
+ */
+async function reconcileLostSubmit(
+  batch: Batch,
+  error: unknown,
+  options: ExecuteOptions,
+): Promise<Pair[]> {
+  const { clock, logger, ledger } = options;
+  const note = `The outcome of a share request was unknown (${errorMessage(error)}).`;
+  for (const pair of batch.pairs) pair.notes.push(note);
+  const until = Math.min(
+    clock.now() + options.unknownOutcomeWaitMs,
+    options.deadline,
+  );
+  logger.warning(
+    `${note} IMS may have started a job. Reading the members for up to ${Math.round((until - clock.now()) / 1000)} s before submitting only what is missing.`,
+  );
+  let missing = batch.pairs;
+  for (;;) {
+    const members = await readMembersOrUndefined(batch.images, options);
+    const still: Pair[] = [];
+    for (const pair of missing) {
+      const member = members
+        ?.get(pair.imageId)
+        ?.find((m) => memberMatches(m, pair.target));
+      if (member) {
+        ledger.settle(pair, 'success', {
+          memberStatus: member.status,
+          message: 'Shared by the request whose response was lost.',
+        });
+      } else {
+        still.push(pair);
+      }
+    }
+    missing = still;
+    if (missing.length === 0 || clock.now() >= until) return missing;
+    const interval = options.reconcileIntervalMs ?? 2000;
+    await options.sleep(
+      Math.min(interval, until - clock.now()),
+      options.signal,
+    );
+  }
+}
+
+async function awaitJob(
+  batch: Batch,
+  jobId: string,
+  options: Context,
+): Promise<void> {
+  const { ims, ledger, clock, logger, signal } = options;
+  let job: Job;
+  try {
+    const result = await waitForJob(
+      (id, s) => ims.showJob(id, s),
+      jobId,
+      signal,
+      {
+        clock,
+        sleep: options.sleep,
+        logger,
+        deadline: options.deadline,
+        submittedAt: clock.now(),
+        ...(options.schedule ? { schedule: options.schedule } : {}),
+      },
+    );
+    if (result.kind === 'timed-out') {
+      options.result.timedOut = true;
+      settleInJob(
+        batch,
+        ledger,
+        `Job ${jobId} did not end before the timeout (last status ${result.lastStatus ?? 'unknown'}). It may still finish.`,
+      );
+      return;
+    }
+    job = result.job;
+  } catch (error) {
+    if (!(error instanceof ApiError || error instanceof NetworkError))
+      throw error;
+    settleInJob(
+      batch,
+      ledger,
+      `Waiting for job ${jobId} failed: ${errorMessage(error)}`,
+    );
+    return;
+  }
+  logger.info(`Job ${jobId} ended with ${job.status}.`);
+  const members = await readMembersOrUndefined(batch.images, options);
+  for (const pair of batch.pairs) {
+    const item = findResultItem(job, pair, batch.targets.length);
+    const outcome = decideOutcome(pair, job, item, members?.get(pair.imageId));
+    ledger.settle(pair, outcome.status, outcome);
+  }
+}
+
+function settleInJob(batch: Batch, ledger: Ledger, message: string): void {
+  for (const pair of batch.pairs) ledger.settle(pair, 'unknown', { message });
+}
+
+async function readMembers(
+  images: string[],
+  options: ExecuteOptions,
+): Promise<Map<string, ImageMember[]>> {
+  const entries = await mapWithConcurrency(
+    images,
+    options.concurrency,
+    async (id) => {
+      const members = await options.ims.listImageMembers(id, options.signal);
+      return [id, members] as const;
+    },
+  );
+  return new Map(entries);
+}
+
+async function readMembersOrUndefined(
+  images: string[],
+  options: ExecuteOptions,
+): Promise<Map<string, ImageMember[]> | undefined> {
+  try {
+    return await readMembers(images, options);
+  } catch (error) {
+    if (!(error instanceof ApiError || error instanceof NetworkError))
+      throw error;
+    options.logger.warning(
+      `Reading the members to confirm the job's outcome failed: ${errorMessage(error)}`,
+    );
+    return undefined;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The ledger of (image, target) pairs. Every step writes its findings here
+ * and the report reads only the ledger, so each pair is reported exactly
+ * once, in input order.
+ */
+
+import type { Target } from '../inputs.js';
+
+/** Final outcomes of a pair, as reported in `results`. */
+export type PairStatus =
+  'success' | 'already-shared' | 'failed' | 'skipped' | 'submitted' | 'unknown';
+
+export const PAIR_STATUSES: readonly PairStatus[] = [
+  'success',
+  'already-shared',
+  'failed',
+  'skipped',
+  'submitted',
+  'unknown',
+];
+
+/** One entry of the `results` output; field names are the output's contract. */
+export interface PairResult {
+  image_id: string;
+  target_id: string;
+  target_type: Target['type'];
+  region: string;
+  job_id: string | null;
+  status: PairStatus;
+  /** The member's `pending`, `accepted` or `rejected` state, where known. */
+  member_status?: string;
+  error_code?: string;
+  message?: string;
+}
+
+/** A pair while the run is under way: `open` until a step settles it. */
+export interface Pair {
+  readonly imageId: string;
+  readonly target: Target;
+  state: 'open' | 'in-job' | PairStatus;
+  jobId: string | undefined;
+  memberStatus: string | undefined;
+  errorCode: string | undefined;
+  message: string | undefined;
+  /** Notes that stay with the pair whatever its outcome, such as a lost response. */
+  notes: string[];
+}
+
+export interface Settlement {
+  memberStatus?: string | undefined;
+  errorCode?: string | undefined;
+  message?: string | undefined;
+}
+
+export class Ledger {
+  readonly region: string;
+  readonly #pairs: Pair[] = [];
+  readonly #index = new Map<string, Pair>();
+
+  /** Lays out one pair per image and target: images first, then targets. */
+  constructor(region: string, imageIds: string[], targets: Target[]) {
+    this.region = region;
+    for (const imageId of imageIds) {
+      for (const target of targets) {
+        const pair: Pair = {
+          imageId,
+          target,
+          state: 'open',
+          jobId: undefined,
+          memberStatus: undefined,
+          errorCode: undefined,
+          message: undefined,
+          notes: [],
+        };
+        this.#pairs.push(pair);
+        this.#index.set(pairKey(imageId, target), pair);
+      }
+    }
+  }
+
+  /** All pairs in input order. */
+  get pairs(): readonly Pair[] {
+    return this.#pairs;
+  }
+
+  /** Returns the pair of an image and target, if the run has one. */
+  find(imageId: string, target: Target): Pair | undefined {
+    return this.#index.get(pairKey(imageId, target));
+  }
+
+  /** Pairs that no step has settled or submitted yet. */
+  open(): Pair[] {
+    return this.#pairs.filter((pair) => pair.state === 'open');
+  }
+
+  /** Marks pairs as part of a submitted job. */
+  markInJob(pairs: Pair[], jobId: string): void {
+    for (const pair of pairs) {
+      this.#assertUnsettled(pair);
+      pair.state = 'in-job';
+      pair.jobId = jobId;
+    }
+  }
+
+  /** Gives a pair its final status; settling a pair twice is a bug. */
+  settle(pair: Pair, status: PairStatus, details: Settlement = {}): void {
+    this.#assertUnsettled(pair);
+    pair.state = status;
+    pair.memberStatus = details.memberStatus;
+    pair.errorCode = details.errorCode;
+    pair.message = details.message;
+  }
+
+  /** Settles every pair still open or in a job, as at a timeout or cancellation. */
+  settleRemaining(inJob: PairStatus, open: PairStatus, message: string): void {
+    for (const pair of this.#pairs) {
+      if (pair.state === 'in-job') this.settle(pair, inJob, { message });
+      else if (pair.state === 'open') this.settle(pair, open, { message });
+    }
+  }
+
+  /** Returns the `results` array: one object per pair, in input order. */
+  results(): PairResult[] {
+    return this.#pairs.map((pair) => toResult(pair, this.region));
+  }
+
+  /** Counts the pairs of each final status; unsettled pairs count as unknown. */
+  counts(): Record<PairStatus, number> {
+    const counts = Object.fromEntries(
+      PAIR_STATUSES.map((status) => [status, 0]),
+    ) as Record<PairStatus, number>;
+    for (const pair of this.#pairs) counts[finalStatus(pair)] += 1;
+    return counts;
+  }
+
+  /** IDs of every job submitted, in submission order. */
+  jobIds(): string[] {
+    const ids = new Set<string>();
+    for (const pair of this.#pairs) if (pair.jobId) ids.add(pair.jobId);
+    return [...ids];
+  }
+
+  #assertUnsettled(pair: Pair): void {
+    if (pair.state !== 'open' && pair.state !== 'in-job') {
+      throw new Error(
+        `Internal error: pair ${pair.imageId} / ${pair.target.id} is already ${pair.state}.`,
+      );
+    }
+  }
+}
+
+/** Key of a pair in lookup maps. */
+export function pairKey(imageId: string, target: Target): string {
+  return `${imageId}|${target.type}|${target.id}`;
+}
+
+function finalStatus(pair: Pair): PairStatus {
+  return pair.state === 'open' || pair.state === 'in-job'
+    ? 'unknown'
+    : pair.state;
+}
+
+function toResult(pair: Pair, region: string): PairResult {
+  const result: PairResult = {
+    image_id: pair.imageId,
+    target_id: pair.target.id,
+    target_type: pair.target.type,
+    region,
+    job_id: pair.jobId ?? null,
+    status: finalStatus(pair),
+  };
+  if (pair.memberStatus) result.member_status = pair.memberStatus;
+  if (pair.errorCode) result.error_code = pair.errorCode;
+  const message = [pair.message, ...pair.notes].filter(Boolean).join(' ');
+  if (message) result.message = message;
+  return result;
+}

@@ -1,0 +1,106 @@
+/**
+ * Decides each pair's outcome once its job has ended, from the job's result
+ * items and the image's members read afterwards. The members have the last
+ * word: a pair the job called shared but the members do not list has failed.
+ */
+
+import { JobStatus } from '../constants.js';
+import type { ImageMember, Job, JobResultItem } from '../cloud/ims.js';
+import type { PairStatus, Pair, Settlement } from './ledger.js';
+import { memberMatches } from './preflight.js';
+
+export interface Outcome extends Settlement {
+  status: PairStatus;
+}
+
+/** Normalises an item status: item statuses are lower case in examples. */
+export function normaliseItemStatus(
+  status: string | undefined,
+): 'success' | 'failed' | 'other' | undefined {
+  if (status === undefined) return undefined;
+  const lower = status.toLowerCase();
+  if (lower === 'success') return 'success';
+  if (lower === 'fail' || lower === 'failed') return 'failed';
+  return 'other';
+}
+
+/**
+ * Finds the job's result item for a pair. Items without `project_id` name
+ * the pair only when the batch had a single target.
+ */
+export function findResultItem(
+  job: Job,
+  pair: Pair,
+  targetCount: number,
+): JobResultItem | undefined {
+  const items = job.entities?.results ?? [];
+  const named = items.find(
+    (item) =>
+      item.image_id === pair.imageId &&
+      item.project_id?.toLowerCase() === pair.target.id,
+  );
+  if (named) return named;
+  if (targetCount !== 1) return undefined;
+  return items.find(
+    (item) => item.image_id === pair.imageId && item.project_id === undefined,
+  );
+}
+
+/**
+ * Returns a pair's outcome. `members` is `undefined` when the members could
+ * not be read after the job; the job's own report is then used, marked as
+ * unconfirmed.
+ */
+export function decideOutcome(
+  pair: Pair,
+  job: Job,
+  item: JobResultItem | undefined,
+  members: ImageMember[] | undefined,
+): Outcome {
+  const itemStatus = normaliseItemStatus(item?.status);
+  const jobFailure = describeJobFailure(job);
+  if (members !== undefined) {
+    const member = members.find((m) => memberMatches(m, pair.target));
+    if (member) {
+      return {
+        status: 'success',
+        memberStatus: member.status,
+        message:
+          itemStatus === 'failed'
+            ? `The job reported this pair as failed, but the image's members list it (${member.status}).`
+            : undefined,
+      };
+    }
+    if (itemStatus === 'success' && job.status === JobStatus.Success) {
+      return {
+        status: 'failed',
+        message: `Job ${job.job_id ?? ''} reported this pair as shared, but the image's members do not list ${pair.target.id}.`,
+      };
+    }
+    return { status: 'failed', ...jobFailure };
+  }
+  if (job.status === JobStatus.Success && itemStatus === 'success') {
+    return {
+      status: 'success',
+      message: 'Not confirmed: the members could not be read after the job.',
+    };
+  }
+  if (job.status === JobStatus.Fail || itemStatus === 'failed') {
+    return { status: 'failed', ...jobFailure };
+  }
+  return {
+    status: 'unknown',
+    message:
+      'The job ended, but neither its results nor the members (which could not be read) show this pair.',
+  };
+}
+
+function describeJobFailure(job: Job): Settlement {
+  const code = job.error_code ?? undefined;
+  const reason = job.fail_reason ?? undefined;
+  const message =
+    job.status === JobStatus.Fail
+      ? `Job ${job.job_id ?? ''} failed${code ? ` with ${code}` : ''}${reason ? `: ${reason}` : '.'}`
+      : `Job ${job.job_id ?? ''} ended without sharing this pair${code ? ` (${code}${reason ? `: ${reason}` : ''})` : '.'}`;
+  return { errorCode: code, message };
+}

@@ -1,0 +1,173 @@
+/**
+ * Pre-flight reads: each image and its current members, before any job is
+ * created. Pairs already shared, and pairs that the documented rules say
+ * cannot succeed, are settled here and never submitted.
+ */
+
+import type { CloudProfile } from '../cloud/endpoints.js';
+import { WHOLE_IMAGE_MEMBER_LIMIT } from '../cloud/endpoints.js';
+import type { ImageInfo, ImageMember, ImsClient } from '../cloud/ims.js';
+import type { Target } from '../inputs.js';
+import type { Ledger, Pair } from './ledger.js';
+import { mapWithConcurrency } from './concurrency.js';
+
+export interface ImageFacts {
+  image: ImageInfo | undefined;
+  /** Current members; empty when the image is missing or not the caller's. */
+  members: ImageMember[];
+}
+
+/** Why no pair of an image can be shared, or `undefined` when it can. */
+export function findImageProblem(
+  imageId: string,
+  image: ImageInfo | undefined,
+  projectId: string,
+  region: string,
+  cloud: CloudProfile,
+): string | undefined {
+  if (image === undefined) {
+    return `Image ${imageId} was not found in region ${region}. Check the image ID and the region input.`;
+  }
+  if (image.__imagetype === 'gold' || image.visibility === 'public') {
+    return `Image ${imageId} is a public image. Only private images can be shared; create a private image from it first.`;
+  }
+  if (image.__imagetype === 'market') {
+    return `Image ${imageId} is a Marketplace image, which cannot be shared.`;
+  }
+  if (image.owner !== undefined && image.owner.toLowerCase() !== projectId) {
+    return `Image ${imageId} belongs to project ${image.owner}, not to ${projectId}. Only the owner can share it: run the action with the owner's project and credentials.`;
+  }
+  if (image.status !== 'active') {
+    return `Image ${imageId} is ${image.status ?? 'in an unknown state'}, not active. Share it once the image build has finished.`;
+  }
+  if (cloud.refusesAllEncryptedImages && image.__system__cmkid) {
+    return `Image ${imageId} is encrypted, and encrypted images cannot be shared. Replicate it to an unencrypted image and share that.`;
+  }
+  return undefined;
+}
+
+/** Whether a member entry stands for the target. */
+export function memberMatches(member: ImageMember, target: Target): boolean {
+  const type = member.member_type ?? 'project';
+  if (type !== target.type) return false;
+  return (
+    member.member_id?.toLowerCase() === target.id || member.urn === target.id
+  );
+}
+
+/** Whether the image is a whole-server (full-ECS) image. */
+export function isWholeImage(image: ImageInfo | undefined): boolean {
+  const flag = image?.__whole_image;
+  return flag === true || flag === 'true';
+}
+
+/** Reads each image and, for the caller's own shareable images, its members. */
+export async function readImageFacts(
+  ims: ImsClient,
+  imageIds: string[],
+  projectId: string,
+  concurrency: number,
+  signal: AbortSignal,
+): Promise<Map<string, ImageFacts>> {
+  const facts = await mapWithConcurrency(imageIds, concurrency, async (id) => {
+    const image = await ims.showImage(id, signal);
+    const owned = image?.owner?.toLowerCase() === projectId;
+    const members = owned ? await ims.listImageMembers(id, signal) : [];
+    return [id, { image, members }] as const;
+  });
+  return new Map(facts);
+}
+
+export interface PreflightOptions {
+  projectId: string;
+  region: string;
+  cloud: CloudProfile;
+}
+
+/**
+ * Settles the pairs that need no job: `already-shared` for current members,
+ * `failed` for pairs that cannot succeed (with the reason and the fix).
+ */
+export function applyPreflight(
+  ledger: Ledger,
+  facts: Map<string, ImageFacts>,
+  options: PreflightOptions,
+): void {
+  const byImage = groupByImage(ledger.open());
+  for (const [imageId, pairs] of byImage) {
+    const fact = facts.get(imageId) ?? { image: undefined, members: [] };
+    const problem = findImageProblem(
+      imageId,
+      fact.image,
+      options.projectId,
+      options.region,
+      options.cloud,
+    );
+    if (problem !== undefined) {
+      for (const pair of pairs)
+        ledger.settle(pair, 'failed', { message: problem });
+      continue;
+    }
+    const remaining = settleSharedPairs(ledger, pairs, fact.members, options);
+    enforceMemberLimit(ledger, remaining, fact, options.cloud);
+  }
+}
+
+function settleSharedPairs(
+  ledger: Ledger,
+  pairs: Pair[],
+  members: ImageMember[],
+  options: PreflightOptions,
+): Pair[] {
+  const remaining: Pair[] = [];
+  for (const pair of pairs) {
+    const member = members.find((m) => memberMatches(m, pair.target));
+    if (member) {
+      ledger.settle(pair, 'already-shared', {
+        memberStatus: member.status,
+        message: `Already shared; the member is ${member.status}.`,
+      });
+    } else if (
+      pair.target.type === 'project' &&
+      pair.target.id === options.projectId
+    ) {
+      ledger.settle(pair, 'failed', {
+        message: `Project ${pair.target.id} owns image ${pair.imageId}; an image cannot be shared with its own project. Remove it from the targets.`,
+      });
+    } else {
+      remaining.push(pair);
+    }
+  }
+  return remaining;
+}
+
+function enforceMemberLimit(
+  ledger: Ledger,
+  pairs: Pair[],
+  fact: ImageFacts,
+  cloud: CloudProfile,
+): void {
+  const whole = isWholeImage(fact.image);
+  const limit = whole ? WHOLE_IMAGE_MEMBER_LIMIT : cloud.memberLimit;
+  if (limit === undefined) return;
+  const room = Math.max(0, limit - fact.members.length);
+  for (const pair of pairs.slice(room)) {
+    ledger.settle(pair, 'failed', {
+      message:
+        `Image ${pair.imageId} would pass the limit of ${limit} members ` +
+        `(${whole ? 'whole-server images' : `cloud ${cloud.name}`}; it has ${fact.members.length}). ` +
+        'Remove members that no longer need the image, or share a copy.',
+    });
+  }
+}
+
+/** Groups pairs by image, keeping input order. */
+export function groupByImage(pairs: Pair[]): Map<string, Pair[]> {
+  const groups = new Map<string, Pair[]>();
+  for (const pair of pairs) {
+    const group = groups.get(pair.imageId) ?? [];
+    group.push(pair);
+    groups.set(pair.imageId, group);
+  }
+  return groups;
+}
