@@ -52,7 +52,11 @@ export function parseCommandFile(text: string): Record<string, string> {
     const line = lines[i] as string;
     const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
     if (heredoc) {
-      const [, name, delimiter] = heredoc as unknown as [string, string, string];
+      const [, name, delimiter] = heredoc as unknown as [
+        string,
+        string,
+        string,
+      ];
       const value: string[] = [];
       for (i++; i < lines.length && lines[i] !== delimiter; i++) {
         value.push(lines[i] as string);
@@ -92,15 +96,19 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   options.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout
+    .setEncoding('utf8')
+    .on('data', (chunk: string) => (stdout += chunk));
+  child.stderr
+    .setEncoding('utf8')
+    .on('data', (chunk: string) => (stderr += chunk));
   const killer =
     options.killAfterMs === undefined
       ? undefined
       : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
-  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
-    (resolve) => child.on('close', (code, sig) => resolve([code, sig])),
-  );
+  const [exitCode, signal] = await new Promise<
+    [number | null, NodeJS.Signals | null]
+  >((resolve) => child.on('close', (code, sig) => resolve([code, sig])));
   if (killer) clearTimeout(killer);
   const durationMs = Date.now() - started;
   const [output, summary, state] = await Promise.all([
@@ -113,7 +121,9 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
   // The results file lives in the run's folder, which is removed below; keep
   // its content reachable under a pseudo-output for the tests.
   if (resultsFile) {
-    outputs['results-file-content'] = await readFile(resultsFile, 'utf8').catch(() => '');
+    outputs['results-file-content'] = await readFile(resultsFile, 'utf8').catch(
+      () => '',
+    );
   }
   await rm(dir, { recursive: true, force: true });
   return {

@@ -1,0 +1,277 @@
+/**
+ * End-to-end: re-runs, pre-flight checks, lost responses, batching,
+ * cancellation and secrets, with the bundled action against the emulator.
+ */
+
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { startEmulator, type Emulator } from '../../emulator/index.js';
+import {
+  IMAGES,
+  OWNER_KEY,
+  OWNER_PROJECT,
+  OWNER_TEMP_KEY,
+  TARGETS,
+  baseInputs,
+} from './fixtures.js';
+import { annotations, runAction } from './run-action.js';
+
+interface Result {
+  image_id: string;
+  target_id: string;
+  status: string;
+  job_id: string | null;
+  member_status?: string;
+  message?: string;
+}
+
+let emulator: Emulator;
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0 });
+  emulator.updateSettings({ jobDurationMs: 300 });
+});
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+function results(outputs: Record<string, string>): Result[] {
+  return JSON.parse(outputs.results ?? 'null') as Result[];
+}
+
+describe('re-runs and pre-flight', () => {
+  it('changes nothing when run again', async () => {
+    const inputs = {
+      ...baseInputs(emulator.url),
+      'image-ids': `${IMAGES.web}\n${IMAGES.database}`,
+      'project-ids': TARGETS.partner,
+    };
+    const first = await runAction({ inputs });
+    expect(first.exitCode).toBe(0);
+    const jobsAfterFirst = emulator.jobs().length;
+    const second = await runAction({ inputs });
+    expect(second.exitCode).toBe(0);
+    expect(second.outputs.status).toBe('success');
+    expect(second.outputs['job-id']).toBe('');
+    expect(emulator.jobs()).toHaveLength(jobsAfterFirst);
+    const list = results(second.outputs);
+    expect(list.map((r) => r.status)).toEqual([
+      'already-shared',
+      'already-shared',
+    ]);
+    expect(list.map((r) => r.member_status)).toEqual(['pending', 'pending']);
+  });
+
+  it('fails pairs that cannot succeed before any job', async () => {
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': [
+          IMAGES.encrypted,
+          IMAGES.publicImage,
+          '00000000-0000-4000-8000-000000000000',
+          IMAGES.web,
+        ].join('\n'),
+        'project-ids': TARGETS.partner,
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    const list = results(run.outputs);
+    expect(list.map((r) => r.status)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'success',
+    ]);
+    expect(list[0]?.message).toContain('encrypted');
+    expect(list[1]?.message).toContain('public image');
+    expect(list[2]?.message).toContain('not found');
+    expect(list.slice(0, 3).every((r) => r.job_id === null)).toBe(true);
+    expect(emulator.jobs()).toHaveLength(1);
+  });
+
+  it('skips valid pairs when on-invalid is fail', async () => {
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': `${IMAGES.encrypted}\n${IMAGES.web}`,
+        'project-ids': TARGETS.partner,
+        'on-invalid': 'fail',
+      },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(results(run.outputs).map((r) => r.status)).toEqual([
+      'failed',
+      'skipped',
+    ]);
+    expect(emulator.jobs()).toHaveLength(0);
+  });
+
+  it('splits large requests into batches', async () => {
+    emulator.updateSettings({
+      maxImagesPerRequest: 1,
+      maxTargetsPerRequest: 1,
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': `${IMAGES.web}\n${IMAGES.database}`,
+        'project-ids': `${TARGETS.partner}\n${TARGETS.other}`,
+        'images-per-request': '1',
+        'targets-per-request': '1',
+        concurrency: '2',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(emulator.jobs()).toHaveLength(4);
+    expect((run.outputs['job-id'] ?? '').split('\n')).toHaveLength(4);
+    expect(results(run.outputs).every((r) => r.status === 'success')).toBe(
+      true,
+    );
+  });
+});
+
+describe('lost responses', () => {
+  it.each(['no-op', 'failed-item'] as const)(
+    'reconciles a submit whose response was lost (%s)',
+    async (existingMember) => {
+      emulator.updateSettings({ existingMember });
+      emulator.addFault({
+        route: 'addMembers',
+        times: 1,
+        action: { kind: 'drop', stage: 'after-acting' },
+      });
+      const run = await runAction({
+        inputs: {
+          ...baseInputs(emulator.url),
+          'image-ids': IMAGES.web,
+          'project-ids': TARGETS.partner,
+          'unknown-outcome-wait': '5s',
+        },
+      });
+      expect(run.exitCode).toBe(0);
+      const [result] = results(run.outputs);
+      expect(result?.status).toBe('success');
+      expect(result?.message).toContain(
+        'outcome of a share request was unknown',
+      );
+      expect(emulator.jobs()).toHaveLength(1);
+    },
+  );
+
+  it('resubmits when a lost request was never carried out', async () => {
+    emulator.addFault({
+      route: 'addMembers',
+      times: 1,
+      action: { kind: 'drop', stage: 'before-acting' },
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+        'unknown-outcome-wait': '2s',
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(results(run.outputs)[0]?.status).toBe('success');
+    expect(emulator.jobs()).toHaveLength(1);
+    expect(emulator.getMembers(IMAGES.web)).toHaveLength(1);
+  });
+});
+
+describe('cancellation', () => {
+  it('stops on SIGINT and writes outputs', async () => {
+    emulator.addFault({
+      route: 'addMembers',
+      action: { kind: 'job-never-finishes' },
+    });
+    let signalledAt = 0;
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+      },
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (emulator.jobs().length > 0) {
+            clearInterval(poll);
+            signalledAt = Date.now();
+            child.kill('SIGINT');
+          }
+        }, 50);
+      },
+      killAfterMs: 20_000,
+    });
+    const exitedAfter = Date.now() - signalledAt;
+    expect(run.signal).toBeNull();
+    expect(run.exitCode).not.toBe(0);
+    expect(exitedAfter).toBeLessThan(5000);
+    expect(run.outputs.status).toBe('cancelled');
+    const jobId = emulator.jobs()[0]?.id ?? '';
+    expect(run.outputs['job-id']).toBe(jobId);
+    expect(results(run.outputs)[0]?.status).toBe('unknown');
+    expect(annotations(run.stdout, 'error').at(-1)).toContain(jobId);
+  });
+});
+
+describe('secrets', () => {
+  it('never prints a credential', async () => {
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'access-key': OWNER_TEMP_KEY.ak,
+        'secret-key': OWNER_TEMP_KEY.sk,
+        'security-token': OWNER_TEMP_KEY.token,
+        'image-ids': `${IMAGES.web}\n${IMAGES.encrypted}`,
+        'project-ids': TARGETS.partner,
+      },
+      debug: true,
+    });
+    expect(run.outputs.status).toBe('failed');
+    const printed = [
+      ...run.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::')),
+      run.stderr,
+      run.summary,
+      JSON.stringify(run.outputs),
+    ].join('\n');
+    const signatures = emulator.requests
+      .map((r) => r.signature)
+      .filter(Boolean);
+    for (const secret of [
+      OWNER_TEMP_KEY.ak,
+      OWNER_TEMP_KEY.sk,
+      OWNER_TEMP_KEY.token,
+      OWNER_KEY.sk,
+      ...signatures,
+    ]) {
+      expect(printed).not.toContain(secret);
+    }
+    expect(run.stdout).toContain(`::add-mask::${OWNER_TEMP_KEY.sk}`);
+  });
+
+  it('masks keys from the environment', async () => {
+    const inputs = baseInputs(emulator.url);
+    delete inputs['access-key'];
+    delete inputs['secret-key'];
+    const run = await runAction({
+      inputs: {
+        ...inputs,
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+      },
+      env: {
+        HW_ACCESS_KEY: OWNER_KEY.ak,
+        HW_SECRET_KEY: OWNER_KEY.sk,
+        HW_PROJECT_ID: OWNER_PROJECT,
+      },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(`::add-mask::${OWNER_KEY.sk}`);
+    expect(run.stdout).toContain('Project ID from HW_PROJECT_ID');
+  });
+});
