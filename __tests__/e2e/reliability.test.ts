@@ -258,6 +258,7 @@ describe('secrets', () => {
     const inputs = baseInputs(emulator.url);
     delete inputs['access-key'];
     delete inputs['secret-key'];
+    delete inputs['project-id'];
     const run = await runAction({
       inputs: {
         ...inputs,
