@@ -31,6 +31,12 @@ export interface CredentialInputs {
   secretKey: string;
   securityToken: string;
   authToken: string;
+  userName: string;
+  password: string;
+  domainName: string;
+  identityProvider: string;
+  agency: string;
+  audience: string;
 }
 
 export interface ActionInputs {
@@ -43,6 +49,7 @@ export interface ActionInputs {
   credentials: CredentialInputs;
   imsEndpoint: string;
   iamEndpoint: string;
+  stsEndpoint: string;
   wait: boolean;
   /** Longest wait for all jobs, in milliseconds. */
   timeoutMs: number;
@@ -58,11 +65,25 @@ export interface ActionInputs {
 /** Reads one input by name; `core.getInput` in production. */
 export type GetInput = (name: string) => string;
 
+type Environment = Record<string, string | undefined>;
+
+/** Variables that may hold the region, in the order they are read. */
+export const REGION_ENV_NAMES = [
+  'HUAWEI_CLOUD_REGION',
+  'HW_REGION_NAME',
+  'OS_REGION_NAME',
+] as const;
+
+/** The default `audience` of the GitHub ID token. */
+export const DEFAULT_AUDIENCE = 'huaweicloud';
+
 const UUID_PATTERN =
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 /** Region IDs such as `ap-southeast-1`, `eu-west-101`, `eu-de`, `eu-ch2`. */
 const REGION_PATTERN = /^[a-z]{2,3}(-[a-z0-9]+){1,3}$/;
+/** Longest accepted duration: 24 hours, well inside the timer range of Node.js. */
+export const MAX_DURATION_MS = 24 * 3600 * 1000;
 const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/;
 
 /**
@@ -111,7 +132,11 @@ function parseJsonList(input: string, value: string): string[] {
  * Parses a duration given as seconds (`600`, `1.5`) or with units
  * (`90s`, `10m`, `1h30m`) into milliseconds.
  */
-export function parseDuration(input: string, value: string): number {
+export function parseDuration(
+  input: string,
+  value: string,
+  maxMs = MAX_DURATION_MS,
+): number {
   const text = value.trim();
   let seconds: number | undefined;
   if (/^\d+(\.\d+)?$/.test(text)) {
@@ -123,14 +148,21 @@ export function parseDuration(input: string, value: string): number {
       seconds = Number(hours) * 3600 + Number(minutes) * 60 + Number(secs);
     }
   }
-  if (seconds === undefined || !(seconds > 0)) {
+  const ms = seconds === undefined ? 0 : Math.round(seconds * 1000);
+  if (!(ms > 0)) {
     throw new InputError(
       input,
       `Input ${input} has the invalid duration "${truncate(text)}". ` +
         'Give a positive number of seconds or a duration such as 90s, 10m or 1h30m.',
     );
   }
-  return Math.round(seconds * 1000);
+  if (ms > maxMs) {
+    throw new InputError(
+      input,
+      `Input ${input} is ${truncate(text)}, longer than the maximum of ${maxMs / 1000} s.`,
+    );
+  }
+  return ms;
 }
 
 /** Parses a whole number between `min` and `max`, inclusive. */
@@ -198,7 +230,8 @@ export function parseRegion(input: string, value: string): string {
   if (region === '') {
     throw new InputError(
       input,
-      `Input ${input} is required. Set it to the region ID of the images, such as ap-southeast-1.`,
+      `Input ${input} is required. Set it to the region ID of the images, such as ap-southeast-1 ` +
+        `(or set one of ${REGION_ENV_NAMES.join(', ')}).`,
     );
   }
   if (!REGION_PATTERN.test(region)) {
@@ -243,7 +276,10 @@ function withDefault(value: string, fallback: string): string {
  * repeated here because the runner applies them, not `core.getInput`, and
  * tests or local runs may leave an input unset.
  */
-export function readInputs(getInput: GetInput): ActionInputs {
+export function readInputs(
+  getInput: GetInput,
+  env: Environment = {},
+): ActionInputs {
   const imageIds = parseImageIds(
     Inputs.ImageIds,
     parseList(Inputs.ImageIds, getInput(Inputs.ImageIds)),
@@ -268,7 +304,7 @@ export function readInputs(getInput: GetInput): ActionInputs {
   return {
     imageIds,
     targets: projectIds.map((id) => ({ type: 'project', id })),
-    region: parseRegion(Inputs.Region, getInput(Inputs.Region)),
+    region: readRegion(getInput(Inputs.Region), env),
     cloud: parseCloud(getInput(Inputs.Cloud)),
     projectId:
       ownProject === ''
@@ -279,9 +315,16 @@ export function readInputs(getInput: GetInput): ActionInputs {
       secretKey: getInput(Inputs.SecretKey).trim(),
       securityToken: getInput(Inputs.SecurityToken).trim(),
       authToken: getInput(Inputs.AuthToken).trim(),
+      userName: getInput(Inputs.UserName).trim(),
+      password: getInput(Inputs.Password),
+      domainName: getInput(Inputs.DomainName).trim(),
+      identityProvider: getInput(Inputs.IdentityProvider).trim(),
+      agency: getInput(Inputs.Agency).trim(),
+      audience: getInput(Inputs.Audience).trim() || DEFAULT_AUDIENCE,
     },
     imsEndpoint: getInput(Inputs.ImsEndpoint).trim(),
     iamEndpoint: getInput(Inputs.IamEndpoint).trim(),
+    stsEndpoint: getInput(Inputs.StsEndpoint).trim(),
     wait: parseBoolean(Inputs.Wait, withDefault(getInput(Inputs.Wait), 'true')),
     timeoutMs: parseDuration(
       Inputs.Timeout,
@@ -315,12 +358,26 @@ export function readInputs(getInput: GetInput): ActionInputs {
     requestTimeoutMs: parseDuration(
       Inputs.RequestTimeout,
       withDefault(getInput(Inputs.RequestTimeout), '30s'),
+      600_000,
     ),
     unknownOutcomeWaitMs: parseDuration(
       Inputs.UnknownOutcomeWait,
       withDefault(getInput(Inputs.UnknownOutcomeWait), '60s'),
     ),
   };
+}
+
+/**
+ * Returns the region from the input, or else from the first region variable
+ * of the environment that is set.
+ */
+function readRegion(value: string, env: Environment): string {
+  if (value.trim() !== '') return parseRegion(Inputs.Region, value);
+  for (const name of REGION_ENV_NAMES) {
+    const fromEnv = env[name]?.trim();
+    if (fromEnv) return parseRegion(name, fromEnv);
+  }
+  return parseRegion(Inputs.Region, '');
 }
 
 /** Shortens a user value for an error message. */

@@ -50,7 +50,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let fatal: unknown;
   let timedOut = false;
   try {
-    const inputs = readInputs((name) => core.getInput(name));
+    const inputs = readInputs((name) => core.getInput(name), env);
     const deadline = startedAt + inputs.timeoutMs;
     session = await core.group('Connecting', () =>
       openSession(inputs, {
@@ -60,6 +60,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
         logger: coreLogger,
         signal,
         userAgent: 'ims-share-images-action',
+        getIdToken: (audience) => core.getIDToken(audience),
       }),
     );
     const active = session;

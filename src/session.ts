@@ -1,20 +1,35 @@
 /**
- * Turns validated inputs into a connected session: endpoints, credentials,
- * the HTTP client, the owner's project ID and the IMS client.
+ * Turns validated inputs into a connected session: endpoints, credentials
+ * (after any sign-in exchange), the HTTP client, the owner's project ID and
+ * the IMS client.
  */
 
 import * as core from '@actions/core';
 
-import { createAkSkAuthorizer, createTokenAuthorizer } from './auth/signer.js';
 import {
   projectIdFromEnvironment,
-  resolveCredentials,
   type Credentials,
 } from './auth/credentials.js';
+import {
+  buildSessionName,
+  chooseSignInMethod,
+  keyDurationSeconds,
+  type SignInMethod,
+} from './auth/sign-in.js';
+import { createAkSkAuthorizer, createTokenAuthorizer } from './auth/signer.js';
 import type { Clock, Sleep } from './clock.js';
+import { Inputs } from './constants.js';
 import { resolveEndpoints, type Endpoints } from './cloud/endpoints.js';
+import {
+  assumeAgencyWithOidc,
+  createPasswordToken,
+  createTemporaryKeys,
+  createTokenWithIdToken,
+  type TemporaryKeys,
+} from './cloud/federation.js';
 import { IamClient } from './cloud/iam.js';
 import { ImsClient } from './cloud/ims.js';
+import { InputError } from './errors.js';
 import { HttpClient } from './http/client.js';
 import type { Authorizer } from './http/types.js';
 import { parseProjectIds, type ActionInputs } from './inputs.js';
@@ -34,39 +49,47 @@ export interface SessionOptions {
   logger: Logger;
   signal: AbortSignal;
   userAgent: string;
+  /** Requests a GitHub OIDC ID token; `core.getIDToken` in production. */
+  getIdToken: (audience: string) => Promise<string>;
 }
 
-/** Resolves endpoints and credentials, and finds the owner's project ID. */
+/** Longest lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
+const IAM_MAX_KEY_SECONDS = 86_400;
+/** Longest lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
+const STS_MAX_KEY_SECONDS = 43_200;
+
+/** Resolves endpoints, signs in, and finds the owner's project ID. */
 export async function openSession(
   inputs: ActionInputs,
   options: SessionOptions,
 ): Promise<Session> {
   const { logger } = options;
-  const credentials = resolveCredentials(
+  const method = chooseSignInMethod(
     inputs.credentials,
     options.env,
     core.setSecret,
   );
-  logger.info(`Credentials: ${describeCredentials(credentials)}.`);
   const endpoints = resolveEndpoints(
     inputs.cloud,
     inputs.region,
-    { ims: inputs.imsEndpoint, iam: inputs.iamEndpoint },
+    {
+      ims: inputs.imsEndpoint,
+      iam: inputs.iamEndpoint,
+      sts: inputs.stsEndpoint,
+    },
     logger,
   );
   logger.info(
     `Cloud ${endpoints.cloud.name}, region ${inputs.region}: IMS ${endpoints.ims.origin}, IAM ${endpoints.iam.origin}.`,
   );
-  const http = new HttpClient({
-    authorize: createAuthorizer(credentials),
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    retry: { maxAttempts: inputs.retryMaxAttempts },
-    clock: options.clock,
-    sleep: options.sleep,
-    logger,
-    userAgent: options.userAgent,
-  });
-  const projectId = await findProjectId(inputs, endpoints, http, options);
+  const signIn = await signInWith(method, inputs, endpoints, options);
+  logger.info(`Credentials: ${signIn.description}.`);
+  const http = createClient(inputs, options, authorizerFor(signIn.credentials));
+  const projectId =
+    inputs.projectId ??
+    projectFromEnvironment(options) ??
+    signIn.projectId ??
+    (await lookUpProject(inputs, endpoints, http, options));
   return {
     endpoints,
     projectId,
@@ -75,7 +98,203 @@ export async function openSession(
   };
 }
 
-function createAuthorizer(credentials: Credentials): Authorizer {
+interface SignInResult {
+  credentials: Credentials;
+  description: string;
+  projectId?: string | undefined;
+}
+
+async function signInWith(
+  method: SignInMethod,
+  inputs: ActionInputs,
+  endpoints: Endpoints,
+  options: SessionOptions,
+): Promise<SignInResult> {
+  if (method.kind === 'credentials') {
+    return {
+      credentials: method.credentials,
+      description: describe(method.credentials),
+    };
+  }
+  const http = createClient(inputs, options, () => ({}));
+  try {
+    if (method.kind === 'password') {
+      return await signInWithPassword(method, inputs, endpoints, http, options);
+    }
+    const idToken = await requestIdToken(method.audience, options);
+    const keys =
+      method.kind === 'oidc-iam'
+        ? await keysFromIdentityProvider(
+            method.identityProvider,
+            idToken,
+            inputs,
+            endpoints,
+            http,
+            options,
+          )
+        : await keysFromAgency(
+            method.providerUrn,
+            method.agencyUrn,
+            idToken,
+            inputs,
+            endpoints,
+            http,
+            options,
+          );
+    for (const secret of [keys.accessKey, keys.secretKey, keys.securityToken])
+      core.setSecret(secret);
+    const route =
+      method.kind === 'oidc-iam'
+        ? `identity provider ${method.identityProvider} (IAM)`
+        : `agency ${method.agencyUrn} (STS)`;
+    return {
+      credentials: {
+        kind: 'aksk',
+        accessKey: keys.accessKey,
+        secretKey: keys.secretKey,
+        securityToken: keys.securityToken,
+        source: `GitHub OIDC through ${route}`,
+      },
+      description: `temporary access key from GitHub OIDC through ${route}, expiring ${keys.expiresAt ?? 'at an unknown time'}`,
+    };
+  } finally {
+    await http.close();
+  }
+}
+
+async function signInWithPassword(
+  method: Extract<SignInMethod, { kind: 'password' }>,
+  inputs: ActionInputs,
+  endpoints: Endpoints,
+  http: HttpClient,
+  options: SessionOptions,
+): Promise<SignInResult> {
+  const scope = inputs.projectId
+    ? { id: inputs.projectId }
+    : { name: inputs.region };
+  const result = await createPasswordToken(
+    http,
+    endpoints.iam,
+    {
+      name: method.userName,
+      password: method.password,
+      domainName: method.domainName,
+    },
+    scope,
+    options.signal,
+  );
+  core.setSecret(result.token);
+  return {
+    credentials: {
+      kind: 'token',
+      token: result.token,
+      source: `IAM user ${method.userName}`,
+    },
+    description: `IAM token of user ${method.userName} in account ${method.domainName}`,
+    projectId: result.projectId?.toLowerCase(),
+  };
+}
+
+/** Requests the GitHub ID token, with a clear error when the job may not. */
+async function requestIdToken(
+  audience: string,
+  options: SessionOptions,
+): Promise<string> {
+  if (
+    !options.env.ACTIONS_ID_TOKEN_REQUEST_URL ||
+    !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  ) {
+    throw new InputError(
+      Inputs.IdentityProvider,
+      'GitHub OIDC sign-in needs an ID token, but this job cannot request one: ' +
+        'ACTIONS_ID_TOKEN_REQUEST_URL is not set. Add "permissions: id-token: write" to the job ' +
+        '(and to the calling workflow for a reusable workflow).',
+    );
+  }
+  const token = await options.getIdToken(audience);
+  core.setSecret(token);
+  options.logger.info(
+    `Requested a GitHub ID token for audience "${audience}".`,
+  );
+  return token;
+}
+
+async function keysFromIdentityProvider(
+  identityProvider: string,
+  idToken: string,
+  inputs: ActionInputs,
+  endpoints: Endpoints,
+  http: HttpClient,
+  options: SessionOptions,
+): Promise<TemporaryKeys> {
+  const token = await createTokenWithIdToken(
+    http,
+    endpoints.iam,
+    identityProvider,
+    idToken,
+    options.signal,
+  );
+  core.setSecret(token);
+  const duration = keyDurationSeconds(inputs.timeoutMs, IAM_MAX_KEY_SECONDS);
+  return createTemporaryKeys(
+    http,
+    endpoints.iam,
+    token,
+    duration,
+    options.signal,
+  );
+}
+
+async function keysFromAgency(
+  providerUrn: string,
+  agencyUrn: string,
+  idToken: string,
+  inputs: ActionInputs,
+  endpoints: Endpoints,
+  http: HttpClient,
+  options: SessionOptions,
+): Promise<TemporaryKeys> {
+  if (endpoints.sts === undefined) {
+    throw new InputError(
+      Inputs.Agency,
+      `Cloud ${endpoints.cloud.name} documents no STS endpoint for the agency route. ` +
+        `Set ${Inputs.StsEndpoint}, or sign in through an IAM identity provider (${Inputs.IdentityProvider} without ${Inputs.Agency}).`,
+    );
+  }
+  return assumeAgencyWithOidc(
+    http,
+    endpoints.sts,
+    {
+      providerUrn,
+      agencyUrn,
+      sessionName: buildSessionName(options.env),
+      idToken,
+      durationSeconds: keyDurationSeconds(
+        inputs.timeoutMs,
+        STS_MAX_KEY_SECONDS,
+      ),
+    },
+    options.signal,
+  );
+}
+
+function createClient(
+  inputs: ActionInputs,
+  options: SessionOptions,
+  authorize: Authorizer,
+): HttpClient {
+  return new HttpClient({
+    authorize,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    retry: { maxAttempts: inputs.retryMaxAttempts },
+    clock: options.clock,
+    sleep: options.sleep,
+    logger: options.logger,
+    userAgent: options.userAgent,
+  });
+}
+
+function authorizerFor(credentials: Credentials): Authorizer {
   if (credentials.kind === 'token')
     return createTokenAuthorizer(credentials.token);
   return createAkSkAuthorizer({
@@ -87,7 +306,7 @@ function createAuthorizer(credentials: Credentials): Authorizer {
   });
 }
 
-function describeCredentials(credentials: Credentials): string {
+function describe(credentials: Credentials): string {
   const kind =
     credentials.kind === 'token'
       ? 'IAM token'
@@ -97,18 +316,19 @@ function describeCredentials(credentials: Credentials): string {
   return `${kind} from ${credentials.source}`;
 }
 
-async function findProjectId(
+function projectFromEnvironment(options: SessionOptions): string | undefined {
+  const fromEnv = projectIdFromEnvironment(options.env);
+  if (!fromEnv) return undefined;
+  options.logger.info(`Project ID from ${fromEnv.variable}.`);
+  return parseProjectIds(fromEnv.variable, [fromEnv.projectId])[0];
+}
+
+async function lookUpProject(
   inputs: ActionInputs,
   endpoints: Endpoints,
   http: HttpClient,
   options: SessionOptions,
 ): Promise<string> {
-  if (inputs.projectId) return inputs.projectId;
-  const fromEnv = projectIdFromEnvironment(options.env);
-  if (fromEnv) {
-    options.logger.info(`Project ID from ${fromEnv.variable}.`);
-    return parseProjectIds(fromEnv.variable, [fromEnv.projectId])[0] as string;
-  }
   const iam = new IamClient(http, endpoints.iam);
   const projectId = await iam.findProjectId(inputs.region, options.signal);
   options.logger.info(`Project ID of ${inputs.region} from IAM: ${projectId}.`);

@@ -46,6 +46,13 @@ export const CREDENTIAL_ENV_FAMILIES = [
     secretKey: 'HW_SECRET_KEY',
     securityToken: 'HW_SECURITY_TOKEN',
   },
+  {
+    source:
+      'OS_ACCESS_KEY / OS_SECRET_KEY (Open Telekom Cloud Terraform provider)',
+    accessKey: 'OS_ACCESS_KEY',
+    secretKey: 'OS_SECRET_KEY',
+    securityToken: 'OS_SECURITY_TOKEN',
+  },
 ] as const;
 
 /** Variables that may hold the owner's project ID, in the order they are read. */
@@ -53,6 +60,7 @@ export const PROJECT_ID_ENV_NAMES = [
   'HUAWEICLOUD_SDK_PROJECT_ID',
   'HUAWEI_CLOUD_PROJECT_ID',
   'HW_PROJECT_ID',
+  'OS_PROJECT_ID',
 ] as const;
 
 type Environment = Record<string, string | undefined>;
@@ -67,7 +75,14 @@ export function resolveCredentials(
   env: Environment,
   setSecret: (secret: string) => void,
 ): Credentials {
-  for (const value of Object.values(inputs)) if (value) setSecret(value);
+  for (const value of [
+    inputs.accessKey,
+    inputs.secretKey,
+    inputs.securityToken,
+    inputs.authToken,
+  ]) {
+    if (value) setSecret(value);
+  }
   if (inputs.authToken !== '' && inputs.accessKey !== '') {
     throw new InputError(
       Inputs.AuthToken,

@@ -16,6 +16,8 @@ export interface CloudProfile {
   regions: readonly string[] | undefined;
   imsHost(region: string): string;
   iamHost(region: string): string;
+  /** Host of STS (IAM v5), or `undefined` where the cloud documents none. */
+  stsHost(region: string): string | undefined;
   /**
    * Members one system-disk or data-disk image may have; `undefined` when
    * unknown, so the service alone decides. Whole-server images allow 10.
@@ -68,6 +70,7 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
     regions: HUAWEI_REGIONS,
     imsHost: (region) => `ims.${region}.myhuaweicloud.com`,
     iamHost: (region) => `iam.${region}.myhuaweicloud.com`,
+    stsHost: (region) => `sts.${region}.myhuaweicloud.com`,
     // Huawei Cloud FAQ "How many tenants can an image be shared with?": 128.
     memberLimit: 128,
     refusesAllEncryptedImages: true,
@@ -81,6 +84,7 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
     // the European site's own IAM host is under .eu, so IMS follows it.
     imsHost: (region) => `ims.${region}.myhuaweicloud.eu`,
     iamHost: (region) => `iam.${region}.myhuaweicloud.eu`,
+    stsHost: (region) => `sts.${region}.myhuaweicloud.eu`,
     memberLimit: 128,
     refusesAllEncryptedImages: true,
   },
@@ -98,6 +102,7 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
       region === 'eu-ch2'
         ? 'iam-pub.eu-ch2.sc.otc.t-systems.com'
         : `iam.${region}.otc.t-systems.com`,
+    stsHost: () => undefined,
     // Open Telekom Cloud IMS "Restrictions on Image Sharing": 256 tenants.
     memberLimit: 256,
     // The same page refuses only images encrypted with the default KMS key.
@@ -109,6 +114,7 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
     regions: undefined,
     imsHost: () => '',
     iamHost: () => '',
+    stsHost: () => undefined,
     memberLimit: undefined,
     refusesAllEncryptedImages: false,
   },
@@ -121,6 +127,8 @@ export interface Endpoints {
   cloud: CloudProfile;
   ims: URL;
   iam: URL;
+  /** STS endpoint for the agency route; `undefined` when the cloud has none and no input sets it. */
+  sts: URL | undefined;
 }
 
 /**
@@ -130,7 +138,7 @@ export interface Endpoints {
 export function resolveEndpoints(
   cloudName: CloudName,
   region: string,
-  overrides: { ims: string; iam: string },
+  overrides: { ims: string; iam: string; sts?: string },
   logger: Logger,
 ): Endpoints {
   const cloud = CLOUDS[cloudName];
@@ -160,7 +168,13 @@ export function resolveEndpoints(
     overrides.iam === ''
       ? new URL(`https://${cloud.iamHost(region)}`)
       : parseEndpoint(Inputs.IamEndpoint, overrides.iam, cloud, logger);
-  return { cloud, ims, iam };
+  const stsHost = cloud.stsHost(region);
+  const sts = overrides.sts
+    ? parseEndpoint(Inputs.StsEndpoint, overrides.sts, cloud, logger)
+    : stsHost === undefined
+      ? undefined
+      : new URL(`https://${stsHost}`);
+  return { cloud, ims, iam, sts };
 }
 
 /** Whether a URL host is a loopback address or `localhost`. */

@@ -43,7 +43,7 @@ export interface ImageMember {
 /** One item of `entities.results` in a member job. */
 export interface JobResultItem {
   image_id?: string;
-  project_id?: string;
+  project_id?: string | null;
   status?: string;
 }
 

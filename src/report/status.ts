@@ -12,17 +12,18 @@ export interface RunEnd {
 
 /**
  * Returns the step status: `cancelled` and `timed-out` first, then `failed`
- * when any pair failed or ended unknown, `submitted` when jobs were left
- * running, else `success`.
+ * when any pair failed, was skipped or ended unknown, `submitted` when jobs
+ * were left running, else `success`.
  */
 export function computeStepStatus(
   counts: Record<PairStatus, number>,
   end: RunEnd,
 ): StepStatus {
   if (end.cancelled) return 'cancelled';
-  if (counts.failed > 0 || counts.skipped > 0) return 'failed';
   if (end.timedOut) return 'timed-out';
-  if (counts.unknown > 0) return 'failed';
+  if (counts.failed > 0 || counts.skipped > 0 || counts.unknown > 0) {
+    return 'failed';
+  }
   if (counts.submitted > 0) return 'submitted';
   return 'success';
 }

@@ -51,11 +51,11 @@ export async function waitForJob(
     const wakeAt = Math.min(submittedAt + pollAt, deadline);
     const delay = wakeAt - clock.now();
     if (delay > 0) await sleep(delay, signal);
-    if (clock.now() >= deadline && queries > 0) {
-      return { kind: 'timed-out', lastStatus, queries };
-    }
     queries += 1;
     const job = await queryOnce(showJob, jobId, signal, logger);
+    // The next time counts from now when a query ran late or took long, so
+    // a slow query is never followed by a burst of catch-up queries.
+    pollAt = Math.max(pollAt, clock.now() - submittedAt);
     if (job !== undefined) {
       lastStatus = job.status;
       logger.debug(`Job ${jobId} status ${JSON.stringify(job.status)}`);

@@ -56,6 +56,7 @@ export class Ledger {
   readonly region: string;
   readonly #pairs: Pair[] = [];
   readonly #index = new Map<string, Pair>();
+  readonly #jobIds: string[] = [];
 
   /** Lays out one pair per image and target: images first, then targets. */
   constructor(region: string, imageIds: string[], targets: Target[]) {
@@ -95,6 +96,7 @@ export class Ledger {
 
   /** Marks pairs as part of a submitted job. */
   markInJob(pairs: Pair[], jobId: string): void {
+    if (!this.#jobIds.includes(jobId)) this.#jobIds.push(jobId);
     for (const pair of pairs) {
       this.#assertUnsettled(pair);
       pair.state = 'in-job';
@@ -135,9 +137,7 @@ export class Ledger {
 
   /** IDs of every job submitted, in submission order. */
   jobIds(): string[] {
-    const ids = new Set<string>();
-    for (const pair of this.#pairs) if (pair.jobId) ids.add(pair.jobId);
-    return [...ids];
+    return [...this.#jobIds];
   }
 
   #assertUnsettled(pair: Pair): void {

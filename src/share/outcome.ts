@@ -42,7 +42,9 @@ export function findResultItem(
   if (named) return named;
   if (targetCount !== 1) return undefined;
   return items.find(
-    (item) => item.image_id === pair.imageId && item.project_id === undefined,
+    (item) =>
+      item.image_id === pair.imageId &&
+      (item.project_id === undefined || item.project_id === null),
   );
 }
 
