@@ -37,7 +37,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28093,7 +28093,7 @@ module.exports = {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -28113,10 +28113,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -67394,7 +67394,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5177);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3486);
 /**
  * The action's entry point: runs `run()` with one abort signal that SIGINT,
  * SIGTERM and (on Windows) SIGBREAK trigger.
@@ -67423,7 +67423,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5177:
+/***/ 3486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -67537,6 +67537,13 @@ const Inputs = {
     SecretKey: 'secret-key',
     SecurityToken: 'security-token',
     AuthToken: 'auth-token',
+    UserName: 'user-name',
+    Password: 'password',
+    DomainName: 'domain-name',
+    IdentityProvider: 'identity-provider',
+    Agency: 'agency',
+    Audience: 'audience',
+    StsEndpoint: 'sts-endpoint',
     ImsEndpoint: 'ims-endpoint',
     IamEndpoint: 'iam-endpoint',
     Wait: 'wait',
@@ -67605,10 +67612,20 @@ const CLOUD_NAMES = [
     'otc',
     'custom',
 ];
+/** Variables that may hold the region, in the order they are read. */
+const REGION_ENV_NAMES = [
+    'HUAWEI_CLOUD_REGION',
+    'HW_REGION_NAME',
+    'OS_REGION_NAME',
+];
+/** The default `audience` of the GitHub ID token. */
+const DEFAULT_AUDIENCE = 'huaweicloud';
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 /** Region IDs such as `ap-southeast-1`, `eu-west-101`, `eu-de`, `eu-ch2`. */
 const REGION_PATTERN = /^[a-z]{2,3}(-[a-z0-9]+){1,3}$/;
+/** Longest accepted duration: 24 hours, well inside the timer range of Node.js. */
+const MAX_DURATION_MS = 24 * 3600 * 1000;
 const DURATION_PATTERN = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/;
 /**
  * Splits a list input into items. Items are separated by new lines (LF or
@@ -67650,7 +67667,7 @@ function parseJsonList(input, value) {
  * Parses a duration given as seconds (`600`, `1.5`) or with units
  * (`90s`, `10m`, `1h30m`) into milliseconds.
  */
-function parseDuration(input, value) {
+function parseDuration(input, value, maxMs = MAX_DURATION_MS) {
     const text = value.trim();
     let seconds;
     if (/^\d+(\.\d+)?$/.test(text)) {
@@ -67663,11 +67680,15 @@ function parseDuration(input, value) {
             seconds = Number(hours) * 3600 + Number(minutes) * 60 + Number(secs);
         }
     }
-    if (seconds === undefined || !(seconds > 0)) {
+    const ms = seconds === undefined ? 0 : Math.round(seconds * 1000);
+    if (!(ms > 0)) {
         throw new InputError(input, `Input ${input} has the invalid duration "${truncate(text)}". ` +
             'Give a positive number of seconds or a duration such as 90s, 10m or 1h30m.');
     }
-    return Math.round(seconds * 1000);
+    if (ms > maxMs) {
+        throw new InputError(input, `Input ${input} is ${truncate(text)}, longer than the maximum of ${maxMs / 1000} s.`);
+    }
+    return ms;
 }
 /** Parses a whole number between `min` and `max`, inclusive. */
 function parseInteger(input, value, min, max) {
@@ -67713,7 +67734,8 @@ function parseProjectIds(input, ids) {
 function parseRegion(input, value) {
     const region = value.trim();
     if (region === '') {
-        throw new InputError(input, `Input ${input} is required. Set it to the region ID of the images, such as ap-southeast-1.`);
+        throw new InputError(input, `Input ${input} is required. Set it to the region ID of the images, such as ap-southeast-1 ` +
+            `(or set one of ${REGION_ENV_NAMES.join(', ')}).`);
     }
     if (!REGION_PATTERN.test(region)) {
         throw new InputError(input, `Input ${input} has the invalid region ID "${truncate(region)}". ` +
@@ -67744,7 +67766,7 @@ function withDefault(value, fallback) {
  * repeated here because the runner applies them, not `core.getInput`, and
  * tests or local runs may leave an input unset.
  */
-function readInputs(getInput) {
+function readInputs(getInput, env = {}) {
     const imageIds = parseImageIds(Inputs.ImageIds, parseList(Inputs.ImageIds, getInput(Inputs.ImageIds)));
     if (imageIds.length === 0) {
         throw new InputError(Inputs.ImageIds, `Input ${Inputs.ImageIds} is required. Give at least one image ID, one per line.`);
@@ -67757,7 +67779,7 @@ function readInputs(getInput) {
     return {
         imageIds,
         targets: projectIds.map((id) => ({ type: 'project', id })),
-        region: parseRegion(Inputs.Region, getInput(Inputs.Region)),
+        region: readRegion(getInput(Inputs.Region), env),
         cloud: parseCloud(getInput(Inputs.Cloud)),
         projectId: ownProject === ''
             ? undefined
@@ -67767,9 +67789,16 @@ function readInputs(getInput) {
             secretKey: getInput(Inputs.SecretKey).trim(),
             securityToken: getInput(Inputs.SecurityToken).trim(),
             authToken: getInput(Inputs.AuthToken).trim(),
+            userName: getInput(Inputs.UserName).trim(),
+            password: getInput(Inputs.Password),
+            domainName: getInput(Inputs.DomainName).trim(),
+            identityProvider: getInput(Inputs.IdentityProvider).trim(),
+            agency: getInput(Inputs.Agency).trim(),
+            audience: getInput(Inputs.Audience).trim() || DEFAULT_AUDIENCE,
         },
         imsEndpoint: getInput(Inputs.ImsEndpoint).trim(),
         iamEndpoint: getInput(Inputs.IamEndpoint).trim(),
+        stsEndpoint: getInput(Inputs.StsEndpoint).trim(),
         wait: parseBoolean(Inputs.Wait, withDefault(getInput(Inputs.Wait), 'true')),
         timeoutMs: parseDuration(Inputs.Timeout, withDefault(getInput(Inputs.Timeout), '10m')),
         onInvalid: parseOnInvalid(getInput(Inputs.OnInvalid)),
@@ -67777,9 +67806,23 @@ function readInputs(getInput) {
         targetsPerRequest: parseInteger(Inputs.TargetsPerRequest, withDefault(getInput(Inputs.TargetsPerRequest), '100'), 1, 1000),
         concurrency: parseInteger(Inputs.Concurrency, withDefault(getInput(Inputs.Concurrency), '4'), 1, 32),
         retryMaxAttempts: parseInteger(Inputs.RetryMaxAttempts, withDefault(getInput(Inputs.RetryMaxAttempts), '5'), 1, 20),
-        requestTimeoutMs: parseDuration(Inputs.RequestTimeout, withDefault(getInput(Inputs.RequestTimeout), '30s')),
+        requestTimeoutMs: parseDuration(Inputs.RequestTimeout, withDefault(getInput(Inputs.RequestTimeout), '30s'), 600_000),
         unknownOutcomeWaitMs: parseDuration(Inputs.UnknownOutcomeWait, withDefault(getInput(Inputs.UnknownOutcomeWait), '60s')),
     };
+}
+/**
+ * Returns the region from the input, or else from the first region variable
+ * of the environment that is set.
+ */
+function readRegion(value, env) {
+    if (value.trim() !== '')
+        return parseRegion(Inputs.Region, value);
+    for (const name of REGION_ENV_NAMES) {
+        const fromEnv = env[name]?.trim();
+        if (fromEnv)
+            return parseRegion(name, fromEnv);
+    }
+    return parseRegion(Inputs.Region, '');
 }
 /** Shortens a user value for an error message. */
 function truncate(value, max = 80) {
@@ -67880,18 +67923,17 @@ function setOutputs(ledger, status, resultsFile) {
 /** The step's overall outcome, derived from the ledger's counts. */
 /**
  * Returns the step status: `cancelled` and `timed-out` first, then `failed`
- * when any pair failed or ended unknown, `submitted` when jobs were left
- * running, else `success`.
+ * when any pair failed, was skipped or ended unknown, `submitted` when jobs
+ * were left running, else `success`.
  */
 function computeStepStatus(counts, end) {
     if (end.cancelled)
         return 'cancelled';
-    if (counts.failed > 0 || counts.skipped > 0)
-        return 'failed';
     if (end.timedOut)
         return 'timed-out';
-    if (counts.unknown > 0)
+    if (counts.failed > 0 || counts.skipped > 0 || counts.unknown > 0) {
         return 'failed';
+    }
     if (counts.submitted > 0)
         return 'submitted';
     return 'success';
@@ -67919,6 +67961,7 @@ class Ledger {
     region;
     #pairs = [];
     #index = new Map();
+    #jobIds = [];
     /** Lays out one pair per image and target: images first, then targets. */
     constructor(region, imageIds, targets) {
         this.region = region;
@@ -67953,6 +67996,8 @@ class Ledger {
     }
     /** Marks pairs as part of a submitted job. */
     markInJob(pairs, jobId) {
+        if (!this.#jobIds.includes(jobId))
+            this.#jobIds.push(jobId);
         for (const pair of pairs) {
             this.#assertUnsettled(pair);
             pair.state = 'in-job';
@@ -67989,11 +68034,7 @@ class Ledger {
     }
     /** IDs of every job submitted, in submission order. */
     jobIds() {
-        const ids = new Set();
-        for (const pair of this.#pairs)
-            if (pair.jobId)
-                ids.add(pair.jobId);
-        return [...ids];
+        return [...this.#jobIds];
     }
     #assertUnsettled(pair) {
         if (pair.state !== 'open' && pair.state !== 'in-job') {
@@ -68108,6 +68149,253 @@ function escapeHtml(text) {
         .replace(/"/g, '&quot;')
         .replace(/\|/g, '&#124;')
         .replace(/\r?\n/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/auth/credentials.ts
+/**
+ * Chooses the credentials of a run from the inputs and the environment, and
+ * masks every secret the moment it is read.
+ */
+
+
+/** Environment variable families, in the order they are read. */
+const CREDENTIAL_ENV_FAMILIES = [
+    {
+        source: 'HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (official SDKs)',
+        accessKey: 'HUAWEICLOUD_SDK_AK',
+        secretKey: 'HUAWEICLOUD_SDK_SK',
+        securityToken: 'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+    },
+    {
+        source: 'HUAWEI_CLOUD_ACCESS_KEY_ID / HUAWEI_CLOUD_SECRET_ACCESS_KEY (huaweicloud/auth-action)',
+        accessKey: 'HUAWEI_CLOUD_ACCESS_KEY_ID',
+        secretKey: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY',
+        securityToken: undefined,
+    },
+    {
+        source: 'HW_ACCESS_KEY / HW_SECRET_KEY (Terraform provider, Packer plugin)',
+        accessKey: 'HW_ACCESS_KEY',
+        secretKey: 'HW_SECRET_KEY',
+        securityToken: 'HW_SECURITY_TOKEN',
+    },
+    {
+        source: 'OS_ACCESS_KEY / OS_SECRET_KEY (Open Telekom Cloud Terraform provider)',
+        accessKey: 'OS_ACCESS_KEY',
+        secretKey: 'OS_SECRET_KEY',
+        securityToken: 'OS_SECURITY_TOKEN',
+    },
+];
+/** Variables that may hold the owner's project ID, in the order they are read. */
+const PROJECT_ID_ENV_NAMES = [
+    'HUAWEICLOUD_SDK_PROJECT_ID',
+    'HUAWEI_CLOUD_PROJECT_ID',
+    'HW_PROJECT_ID',
+    'OS_PROJECT_ID',
+];
+/**
+ * Returns the credentials of the run: the inputs when set, else the first
+ * complete variable family of the environment. Calls `setSecret` on every
+ * secret before returning, so nothing logged later can show one.
+ */
+function resolveCredentials(inputs, env, setSecret) {
+    for (const value of [
+        inputs.accessKey,
+        inputs.secretKey,
+        inputs.securityToken,
+        inputs.authToken,
+    ]) {
+        if (value)
+            setSecret(value);
+    }
+    if (inputs.authToken !== '' && inputs.accessKey !== '') {
+        throw new InputError(Inputs.AuthToken, `Inputs ${Inputs.AuthToken} and ${Inputs.AccessKey} are both set. Use one sign-in method: remove one of them.`);
+    }
+    if (inputs.authToken !== '') {
+        return {
+            kind: 'token',
+            token: inputs.authToken,
+            source: `input ${Inputs.AuthToken}`,
+        };
+    }
+    if (inputs.accessKey !== '' || inputs.secretKey !== '') {
+        return fromInputs(inputs);
+    }
+    if (inputs.securityToken !== '') {
+        throw new InputError(Inputs.SecurityToken, `Input ${Inputs.SecurityToken} is set without ${Inputs.AccessKey} and ${Inputs.SecretKey}. Set the temporary key pair that belongs to the token.`);
+    }
+    return fromEnvironment(env, setSecret);
+}
+function fromInputs(inputs) {
+    const missing = inputs.accessKey === '' ? Inputs.AccessKey : Inputs.SecretKey;
+    if (inputs.accessKey === '' || inputs.secretKey === '') {
+        throw new InputError(missing, `Input ${missing} is empty while its pair is set. Set both ${Inputs.AccessKey} and ${Inputs.SecretKey}.`);
+    }
+    return {
+        kind: 'aksk',
+        accessKey: inputs.accessKey,
+        secretKey: inputs.secretKey,
+        securityToken: inputs.securityToken || undefined,
+        source: `inputs ${Inputs.AccessKey} / ${Inputs.SecretKey}`,
+    };
+}
+function fromEnvironment(env, setSecret) {
+    for (const family of CREDENTIAL_ENV_FAMILIES) {
+        const accessKey = env[family.accessKey]?.trim() ?? '';
+        const secretKey = env[family.secretKey]?.trim() ?? '';
+        const securityToken = family.securityToken
+            ? (env[family.securityToken]?.trim() ?? '')
+            : '';
+        for (const value of [accessKey, secretKey, securityToken]) {
+            if (value)
+                setSecret(value);
+        }
+        if (accessKey === '' && secretKey === '')
+            continue;
+        if (accessKey === '' || secretKey === '') {
+            const missing = accessKey === '' ? family.accessKey : family.secretKey;
+            throw new InputError(missing, `Environment variable ${missing} is empty while its pair is set. Set both, or remove both.`);
+        }
+        return {
+            kind: 'aksk',
+            accessKey,
+            secretKey,
+            securityToken: securityToken || undefined,
+            source: `environment ${family.source}`,
+        };
+    }
+    throw new InputError(Inputs.AccessKey, `No credentials found. Set inputs ${Inputs.AccessKey} and ${Inputs.SecretKey} (or ${Inputs.AuthToken}), ` +
+        'or the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK from repository secrets.');
+}
+/** Returns the owner's project ID from the environment, with the variable's name. */
+function projectIdFromEnvironment(env) {
+    for (const variable of PROJECT_ID_ENV_NAMES) {
+        const value = env[variable]?.trim();
+        if (value)
+            return { projectId: value.toLowerCase(), variable };
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/auth/sign-in.ts
+/**
+ * Chooses the one sign-in method of a run and turns it into credentials
+ * that sign IMS requests. Every secret is masked the moment it exists.
+ */
+
+
+
+/** Input groups of the sign-in methods, for the "two methods" error. */
+const METHOD_INPUTS = [
+    {
+        method: 'access key',
+        inputs: [Inputs.AccessKey, Inputs.SecretKey, Inputs.SecurityToken],
+    },
+    { method: 'IAM token', inputs: [Inputs.AuthToken] },
+    {
+        method: 'IAM password',
+        inputs: [Inputs.UserName, Inputs.Password, Inputs.DomainName],
+    },
+    { method: 'GitHub OIDC', inputs: [Inputs.IdentityProvider, Inputs.Agency] },
+];
+const INPUT_FIELDS = {
+    [Inputs.AccessKey]: 'accessKey',
+    [Inputs.SecretKey]: 'secretKey',
+    [Inputs.SecurityToken]: 'securityToken',
+    [Inputs.AuthToken]: 'authToken',
+    [Inputs.UserName]: 'userName',
+    [Inputs.Password]: 'password',
+    [Inputs.DomainName]: 'domainName',
+    [Inputs.IdentityProvider]: 'identityProvider',
+    [Inputs.Agency]: 'agency',
+};
+/**
+ * Returns the run's sign-in method. Inputs of two methods at once are an
+ * error that names an input of each; with no method input, access keys
+ * come from the environment.
+ */
+function chooseSignInMethod(inputs, env, setSecret) {
+    for (const value of [
+        inputs.password,
+        inputs.authToken,
+        inputs.secretKey,
+        inputs.securityToken,
+    ]) {
+        if (value)
+            setSecret(value);
+    }
+    const used = METHOD_INPUTS.map((group) => ({
+        method: group.method,
+        set: group.inputs.filter((name) => inputs[INPUT_FIELDS[name]] !== ''),
+    })).filter((group) => group.set.length > 0);
+    if (used.length > 1) {
+        const [first, second] = used;
+        throw new InputError(second.set[0], `Inputs ${first.set[0]} (${first.method}) and ${second.set[0]} (${second.method}) are both set. ` +
+            'Use one sign-in method per run: remove the inputs of the other.');
+    }
+    const method = used[0]?.method;
+    if (method === 'IAM password')
+        return passwordMethod(inputs);
+    if (method === 'GitHub OIDC')
+        return oidcMethod(inputs);
+    return {
+        kind: 'credentials',
+        credentials: resolveCredentials(inputs, env, setSecret),
+    };
+}
+function passwordMethod(inputs) {
+    const missing = [
+        [Inputs.UserName, inputs.userName],
+        [Inputs.Password, inputs.password],
+        [Inputs.DomainName, inputs.domainName],
+    ].find(([, value]) => value === '');
+    if (missing) {
+        throw new InputError(missing[0], `Input ${missing[0]} is empty. An IAM password sign-in needs ${Inputs.UserName}, ${Inputs.Password} and ${Inputs.DomainName} (the account name).`);
+    }
+    return {
+        kind: 'password',
+        userName: inputs.userName,
+        password: inputs.password,
+        domainName: inputs.domainName,
+    };
+}
+function oidcMethod(inputs) {
+    if (inputs.identityProvider === '') {
+        throw new InputError(Inputs.IdentityProvider, `Input ${Inputs.Agency} is set without ${Inputs.IdentityProvider}. Set ${Inputs.IdentityProvider} to the identity provider's URN, such as iam::{account_id}:identity-provider:github.`);
+    }
+    if (inputs.agency === '') {
+        return {
+            kind: 'oidc-iam',
+            identityProvider: inputs.identityProvider,
+            audience: inputs.audience,
+        };
+    }
+    return {
+        kind: 'oidc-sts',
+        providerUrn: inputs.identityProvider,
+        agencyUrn: inputs.agency,
+        audience: inputs.audience,
+    };
+}
+/** The shortest lifetime IAM and STS grant to temporary keys, in seconds. */
+const MIN_KEY_DURATION_SECONDS = 900;
+/**
+ * Returns the lifetime to request for temporary keys: the step's timeout
+ * plus two minutes for the reads before and after the wait, at least the
+ * 900 s minimum and at most `maxSeconds`.
+ */
+function keyDurationSeconds(timeoutMs, maxSeconds) {
+    const needed = Math.ceil(timeoutMs / 1000) + 120;
+    return Math.min(maxSeconds, Math.max(MIN_KEY_DURATION_SECONDS, needed));
+}
+/**
+ * Builds the STS `agency_session_name` from the repository and run, using
+ * only the characters `A-Z a-z 0-9 _ = , . @ -`, 2 to 64 of them.
+ */
+function buildSessionName(env) {
+    const repository = env.GITHUB_REPOSITORY ?? 'local';
+    const run = env.GITHUB_RUN_ID ?? String(Date.now());
+    const name = `gha-${repository}-${run}`.replace(/[^A-Za-z0-9_=,.@-]/g, '-');
+    return name.slice(-64).replace(/^-+/, 'g');
 }
 
 ;// CONCATENATED MODULE: ./src/auth/canonical.ts
@@ -68327,118 +68615,6 @@ function createTokenAuthorizer(token) {
     return () => ({ 'X-Auth-Token': token });
 }
 
-;// CONCATENATED MODULE: ./src/auth/credentials.ts
-/**
- * Chooses the credentials of a run from the inputs and the environment, and
- * masks every secret the moment it is read.
- */
-
-
-/** Environment variable families, in the order they are read. */
-const CREDENTIAL_ENV_FAMILIES = [
-    {
-        source: 'HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (official SDKs)',
-        accessKey: 'HUAWEICLOUD_SDK_AK',
-        secretKey: 'HUAWEICLOUD_SDK_SK',
-        securityToken: 'HUAWEICLOUD_SDK_SECURITY_TOKEN',
-    },
-    {
-        source: 'HUAWEI_CLOUD_ACCESS_KEY_ID / HUAWEI_CLOUD_SECRET_ACCESS_KEY (huaweicloud/auth-action)',
-        accessKey: 'HUAWEI_CLOUD_ACCESS_KEY_ID',
-        secretKey: 'HUAWEI_CLOUD_SECRET_ACCESS_KEY',
-        securityToken: undefined,
-    },
-    {
-        source: 'HW_ACCESS_KEY / HW_SECRET_KEY (Terraform provider, Packer plugin)',
-        accessKey: 'HW_ACCESS_KEY',
-        secretKey: 'HW_SECRET_KEY',
-        securityToken: 'HW_SECURITY_TOKEN',
-    },
-];
-/** Variables that may hold the owner's project ID, in the order they are read. */
-const PROJECT_ID_ENV_NAMES = [
-    'HUAWEICLOUD_SDK_PROJECT_ID',
-    'HUAWEI_CLOUD_PROJECT_ID',
-    'HW_PROJECT_ID',
-];
-/**
- * Returns the credentials of the run: the inputs when set, else the first
- * complete variable family of the environment. Calls `setSecret` on every
- * secret before returning, so nothing logged later can show one.
- */
-function resolveCredentials(inputs, env, setSecret) {
-    for (const value of Object.values(inputs))
-        if (value)
-            setSecret(value);
-    if (inputs.authToken !== '' && inputs.accessKey !== '') {
-        throw new InputError(Inputs.AuthToken, `Inputs ${Inputs.AuthToken} and ${Inputs.AccessKey} are both set. Use one sign-in method: remove one of them.`);
-    }
-    if (inputs.authToken !== '') {
-        return {
-            kind: 'token',
-            token: inputs.authToken,
-            source: `input ${Inputs.AuthToken}`,
-        };
-    }
-    if (inputs.accessKey !== '' || inputs.secretKey !== '') {
-        return fromInputs(inputs);
-    }
-    if (inputs.securityToken !== '') {
-        throw new InputError(Inputs.SecurityToken, `Input ${Inputs.SecurityToken} is set without ${Inputs.AccessKey} and ${Inputs.SecretKey}. Set the temporary key pair that belongs to the token.`);
-    }
-    return fromEnvironment(env, setSecret);
-}
-function fromInputs(inputs) {
-    const missing = inputs.accessKey === '' ? Inputs.AccessKey : Inputs.SecretKey;
-    if (inputs.accessKey === '' || inputs.secretKey === '') {
-        throw new InputError(missing, `Input ${missing} is empty while its pair is set. Set both ${Inputs.AccessKey} and ${Inputs.SecretKey}.`);
-    }
-    return {
-        kind: 'aksk',
-        accessKey: inputs.accessKey,
-        secretKey: inputs.secretKey,
-        securityToken: inputs.securityToken || undefined,
-        source: `inputs ${Inputs.AccessKey} / ${Inputs.SecretKey}`,
-    };
-}
-function fromEnvironment(env, setSecret) {
-    for (const family of CREDENTIAL_ENV_FAMILIES) {
-        const accessKey = env[family.accessKey]?.trim() ?? '';
-        const secretKey = env[family.secretKey]?.trim() ?? '';
-        const securityToken = family.securityToken
-            ? (env[family.securityToken]?.trim() ?? '')
-            : '';
-        for (const value of [accessKey, secretKey, securityToken]) {
-            if (value)
-                setSecret(value);
-        }
-        if (accessKey === '' && secretKey === '')
-            continue;
-        if (accessKey === '' || secretKey === '') {
-            const missing = accessKey === '' ? family.accessKey : family.secretKey;
-            throw new InputError(missing, `Environment variable ${missing} is empty while its pair is set. Set both, or remove both.`);
-        }
-        return {
-            kind: 'aksk',
-            accessKey,
-            secretKey,
-            securityToken: securityToken || undefined,
-            source: `environment ${family.source}`,
-        };
-    }
-    throw new InputError(Inputs.AccessKey, `No credentials found. Set inputs ${Inputs.AccessKey} and ${Inputs.SecretKey} (or ${Inputs.AuthToken}), ` +
-        'or the environment variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK from repository secrets.');
-}
-/** Returns the owner's project ID from the environment, with the variable's name. */
-function projectIdFromEnvironment(env) {
-    for (const variable of PROJECT_ID_ENV_NAMES) {
-        const value = env[variable]?.trim();
-        if (value)
-            return { projectId: value.toLowerCase(), variable };
-    }
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/cloud/endpoints.ts
 /**
  * Endpoints of each cloud that runs the IMS API, and the checks that keep
@@ -68488,6 +68664,7 @@ const CLOUDS = {
         regions: HUAWEI_REGIONS,
         imsHost: (region) => `ims.${region}.myhuaweicloud.com`,
         iamHost: (region) => `iam.${region}.myhuaweicloud.com`,
+        stsHost: (region) => `sts.${region}.myhuaweicloud.com`,
         // Huawei Cloud FAQ "How many tenants can an image be shared with?": 128.
         memberLimit: 128,
         refusesAllEncryptedImages: true,
@@ -68501,6 +68678,7 @@ const CLOUDS = {
         // the European site's own IAM host is under .eu, so IMS follows it.
         imsHost: (region) => `ims.${region}.myhuaweicloud.eu`,
         iamHost: (region) => `iam.${region}.myhuaweicloud.eu`,
+        stsHost: (region) => `sts.${region}.myhuaweicloud.eu`,
         memberLimit: 128,
         refusesAllEncryptedImages: true,
     },
@@ -68516,6 +68694,7 @@ const CLOUDS = {
         iamHost: (region) => region === 'eu-ch2'
             ? 'iam-pub.eu-ch2.sc.otc.t-systems.com'
             : `iam.${region}.otc.t-systems.com`,
+        stsHost: () => undefined,
         // Open Telekom Cloud IMS "Restrictions on Image Sharing": 256 tenants.
         memberLimit: 256,
         // The same page refuses only images encrypted with the default KMS key.
@@ -68527,6 +68706,7 @@ const CLOUDS = {
         regions: undefined,
         imsHost: () => '',
         iamHost: () => '',
+        stsHost: () => undefined,
         memberLimit: undefined,
         refusesAllEncryptedImages: false,
     },
@@ -68555,7 +68735,13 @@ function resolveEndpoints(cloudName, region, overrides, logger) {
     const iam = overrides.iam === ''
         ? new URL(`https://${cloud.iamHost(region)}`)
         : parseEndpoint(Inputs.IamEndpoint, overrides.iam, cloud, logger);
-    return { cloud, ims, iam };
+    const stsHost = cloud.stsHost(region);
+    const sts = overrides.sts
+        ? parseEndpoint(Inputs.StsEndpoint, overrides.sts, cloud, logger)
+        : stsHost === undefined
+            ? undefined
+            : new URL(`https://${stsHost}`);
+    return { cloud, ims, iam, sts };
 }
 /** Whether a URL host is a loopback address or `localhost`. */
 function isLoopbackHost(hostname) {
@@ -68597,6 +68783,122 @@ function parseEndpoint(input, value, cloud, logger) {
 function isUnderDomain(hostname, domain) {
     const host = hostname.toLowerCase();
     return host === domain || host.endsWith(`.${domain}`);
+}
+
+;// CONCATENATED MODULE: ./src/cloud/federation.ts
+/**
+ * IAM and STS calls that exchange a sign-in for credentials: an IAM
+ * password token, and temporary access keys from a GitHub OIDC ID token.
+ * These requests carry no signature; their own headers authenticate them.
+ */
+
+function endpointUrl(endpoint, path) {
+    const base = endpoint.pathname.replace(/\/$/, '');
+    return new URL(`${base}${path}`, endpoint);
+}
+/**
+ * Signs in with an IAM user's password (`POST /v3/auth/tokens`), scoped to
+ * a project given by ID or by name (the region), and returns the token from
+ * `X-Subject-Token`.
+ */
+async function createPasswordToken(transport, iam, user, scope, signal) {
+    const response = await transport.send({
+        method: 'POST',
+        url: endpointUrl(iam, '/v3/auth/tokens'),
+        body: {
+            auth: {
+                identity: {
+                    methods: ['password'],
+                    password: {
+                        user: {
+                            name: user.name,
+                            password: user.password,
+                            domain: { name: user.domainName },
+                        },
+                    },
+                },
+                scope: { project: scope },
+            },
+        },
+        operation: `sign in to IAM as user ${user.name}`,
+        idempotent: true,
+    }, signal);
+    return {
+        token: subjectToken(response.headers, 'IAM password sign-in'),
+        projectId: response.body?.token?.project?.id,
+    };
+}
+/**
+ * Exchanges a GitHub ID token for an unscoped IAM token through an identity
+ * provider (`POST /v3.0/OS-AUTH/id-token/tokens` with `X-Idp-Id`).
+ */
+async function createTokenWithIdToken(transport, iam, identityProvider, idToken, signal) {
+    const response = await transport.send({
+        method: 'POST',
+        url: endpointUrl(iam, '/v3.0/OS-AUTH/id-token/tokens'),
+        headers: { 'X-Idp-Id': identityProvider },
+        body: { auth: { id_token: { id: idToken } } },
+        operation: `sign in with the GitHub ID token through identity provider ${identityProvider}`,
+        idempotent: true,
+    }, signal);
+    return subjectToken(response.headers, 'IAM ID-token sign-in');
+}
+/**
+ * Requests temporary access keys for an IAM token
+ * (`POST /v3.0/OS-CREDENTIAL/securitytokens`), valid `durationSeconds`.
+ */
+async function createTemporaryKeys(transport, iam, token, durationSeconds, signal) {
+    const response = await transport.send({
+        method: 'POST',
+        url: endpointUrl(iam, '/v3.0/OS-CREDENTIAL/securitytokens'),
+        headers: { [Headers.AuthToken]: token },
+        body: {
+            auth: {
+                identity: {
+                    methods: ['token'],
+                    token: { duration_seconds: durationSeconds },
+                },
+            },
+        },
+        operation: 'obtain temporary access keys from IAM',
+        idempotent: true,
+    }, signal);
+    const credential = response.body?.credential;
+    return requireKeys(credential?.access, credential?.secret, credential?.securitytoken, credential?.expires_at, 'IAM');
+}
+/**
+ * Assumes an agency with a GitHub ID token (STS
+ * `POST /v5/agencies/assume-with-oidc`) and returns its temporary keys.
+ */
+async function assumeAgencyWithOidc(transport, sts, request, signal) {
+    const response = await transport.send({
+        method: 'POST',
+        url: endpointUrl(sts, '/v5/agencies/assume-with-oidc'),
+        body: {
+            provider_urn: request.providerUrn,
+            agency_urn: request.agencyUrn,
+            agency_session_name: request.sessionName,
+            id_token: request.idToken,
+            duration_seconds: request.durationSeconds,
+        },
+        operation: `assume agency ${request.agencyUrn} with the GitHub ID token`,
+        idempotent: true,
+    }, signal);
+    const credentials = response.body?.credentials;
+    return requireKeys(credentials?.access_key_id, credentials?.secret_access_key, credentials?.security_token, credentials?.expiration, 'STS');
+}
+function subjectToken(headers, what) {
+    const token = headers[Headers.SubjectToken];
+    if (!token) {
+        throw new Error(`${what} succeeded but the response has no X-Subject-Token header.`);
+    }
+    return token;
+}
+function requireKeys(accessKey, secretKey, securityToken, expiresAt, service) {
+    if (!accessKey || !secretKey || !securityToken) {
+        throw new Error(`${service} returned no complete temporary key (access key, secret key and security token are all required).`);
+    }
+    return { accessKey, secretKey, securityToken, expiresAt };
 }
 
 ;// CONCATENATED MODULE: ./src/cloud/iam.ts
@@ -69443,8 +69745,9 @@ function createHttpClient(options) {
 
 ;// CONCATENATED MODULE: ./src/session.ts
 /**
- * Turns validated inputs into a connected session: endpoints, credentials,
- * the HTTP client, the owner's project ID and the IMS client.
+ * Turns validated inputs into a connected session: endpoints, credentials
+ * (after any sign-in exchange), the HTTP client, the owner's project ID and
+ * the IMS client.
  */
 
 
@@ -69454,23 +69757,31 @@ function createHttpClient(options) {
 
 
 
-/** Resolves endpoints and credentials, and finds the owner's project ID. */
+
+
+
+
+/** Longest lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
+const IAM_MAX_KEY_SECONDS = 86_400;
+/** Longest lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
+const STS_MAX_KEY_SECONDS = 43_200;
+/** Resolves endpoints, signs in, and finds the owner's project ID. */
 async function openSession(inputs, options) {
     const { logger } = options;
-    const credentials = resolveCredentials(inputs.credentials, options.env, core/* setSecret */.Pq);
-    logger.info(`Credentials: ${describeCredentials(credentials)}.`);
-    const endpoints = resolveEndpoints(inputs.cloud, inputs.region, { ims: inputs.imsEndpoint, iam: inputs.iamEndpoint }, logger);
+    const method = chooseSignInMethod(inputs.credentials, options.env, core/* setSecret */.Pq);
+    const endpoints = resolveEndpoints(inputs.cloud, inputs.region, {
+        ims: inputs.imsEndpoint,
+        iam: inputs.iamEndpoint,
+        sts: inputs.stsEndpoint,
+    }, logger);
     logger.info(`Cloud ${endpoints.cloud.name}, region ${inputs.region}: IMS ${endpoints.ims.origin}, IAM ${endpoints.iam.origin}.`);
-    const http = new HttpClient({
-        authorize: createAuthorizer(credentials),
-        requestTimeoutMs: inputs.requestTimeoutMs,
-        retry: { maxAttempts: inputs.retryMaxAttempts },
-        clock: options.clock,
-        sleep: options.sleep,
-        logger,
-        userAgent: options.userAgent,
-    });
-    const projectId = await findProjectId(inputs, endpoints, http, options);
+    const signIn = await signInWith(method, inputs, endpoints, options);
+    logger.info(`Credentials: ${signIn.description}.`);
+    const http = createClient(inputs, options, authorizerFor(signIn.credentials));
+    const projectId = inputs.projectId ??
+        projectFromEnvironment(options) ??
+        signIn.projectId ??
+        (await lookUpProject(inputs, endpoints, http, options));
     return {
         endpoints,
         projectId,
@@ -69478,7 +69789,106 @@ async function openSession(inputs, options) {
         ims: new ImsClient(http, endpoints.ims, projectId),
     };
 }
-function createAuthorizer(credentials) {
+async function signInWith(method, inputs, endpoints, options) {
+    if (method.kind === 'credentials') {
+        return {
+            credentials: method.credentials,
+            description: session_describe(method.credentials),
+        };
+    }
+    const http = createClient(inputs, options, () => ({}));
+    try {
+        if (method.kind === 'password') {
+            return await signInWithPassword(method, inputs, endpoints, http, options);
+        }
+        const idToken = await requestIdToken(method.audience, options);
+        const keys = method.kind === 'oidc-iam'
+            ? await keysFromIdentityProvider(method.identityProvider, idToken, inputs, endpoints, http, options)
+            : await keysFromAgency(method.providerUrn, method.agencyUrn, idToken, inputs, endpoints, http, options);
+        for (const secret of [keys.accessKey, keys.secretKey, keys.securityToken])
+            core/* setSecret */.Pq(secret);
+        const route = method.kind === 'oidc-iam'
+            ? `identity provider ${method.identityProvider} (IAM)`
+            : `agency ${method.agencyUrn} (STS)`;
+        return {
+            credentials: {
+                kind: 'aksk',
+                accessKey: keys.accessKey,
+                secretKey: keys.secretKey,
+                securityToken: keys.securityToken,
+                source: `GitHub OIDC through ${route}`,
+            },
+            description: `temporary access key from GitHub OIDC through ${route}, expiring ${keys.expiresAt ?? 'at an unknown time'}`,
+        };
+    }
+    finally {
+        await http.close();
+    }
+}
+async function signInWithPassword(method, inputs, endpoints, http, options) {
+    const scope = inputs.projectId
+        ? { id: inputs.projectId }
+        : { name: inputs.region };
+    const result = await createPasswordToken(http, endpoints.iam, {
+        name: method.userName,
+        password: method.password,
+        domainName: method.domainName,
+    }, scope, options.signal);
+    core/* setSecret */.Pq(result.token);
+    return {
+        credentials: {
+            kind: 'token',
+            token: result.token,
+            source: `IAM user ${method.userName}`,
+        },
+        description: `IAM token of user ${method.userName} in account ${method.domainName}`,
+        projectId: result.projectId?.toLowerCase(),
+    };
+}
+/** Requests the GitHub ID token, with a clear error when the job may not. */
+async function requestIdToken(audience, options) {
+    if (!options.env.ACTIONS_ID_TOKEN_REQUEST_URL ||
+        !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+        throw new InputError(Inputs.IdentityProvider, 'GitHub OIDC sign-in needs an ID token, but this job cannot request one: ' +
+            'ACTIONS_ID_TOKEN_REQUEST_URL is not set. Add "permissions: id-token: write" to the job ' +
+            '(and to the calling workflow for a reusable workflow).');
+    }
+    const token = await options.getIdToken(audience);
+    core/* setSecret */.Pq(token);
+    options.logger.info(`Requested a GitHub ID token for audience "${audience}".`);
+    return token;
+}
+async function keysFromIdentityProvider(identityProvider, idToken, inputs, endpoints, http, options) {
+    const token = await createTokenWithIdToken(http, endpoints.iam, identityProvider, idToken, options.signal);
+    core/* setSecret */.Pq(token);
+    const duration = keyDurationSeconds(inputs.timeoutMs, IAM_MAX_KEY_SECONDS);
+    return createTemporaryKeys(http, endpoints.iam, token, duration, options.signal);
+}
+async function keysFromAgency(providerUrn, agencyUrn, idToken, inputs, endpoints, http, options) {
+    if (endpoints.sts === undefined) {
+        throw new InputError(Inputs.Agency, `Cloud ${endpoints.cloud.name} documents no STS endpoint for the agency route. ` +
+            `Set ${Inputs.StsEndpoint}, or sign in through an IAM identity provider (${Inputs.IdentityProvider} without ${Inputs.Agency}).`);
+    }
+    return assumeAgencyWithOidc(http, endpoints.sts, {
+        providerUrn,
+        agencyUrn,
+        sessionName: buildSessionName(options.env),
+        idToken,
+        durationSeconds: keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS),
+    }, options.signal);
+}
+function createClient(inputs, options, authorize) {
+    return new HttpClient({
+        authorize,
+        requestTimeoutMs: inputs.requestTimeoutMs,
+        retry: { maxAttempts: inputs.retryMaxAttempts },
+        clock: options.clock,
+        sleep: options.sleep,
+        logger: options.logger,
+        userAgent: options.userAgent,
+    });
+}
+function authorizerFor(credentials) {
     if (credentials.kind === 'token')
         return createTokenAuthorizer(credentials.token);
     return createAkSkAuthorizer({
@@ -69489,7 +69899,7 @@ function createAuthorizer(credentials) {
             : {}),
     });
 }
-function describeCredentials(credentials) {
+function session_describe(credentials) {
     const kind = credentials.kind === 'token'
         ? 'IAM token'
         : credentials.securityToken
@@ -69497,14 +69907,14 @@ function describeCredentials(credentials) {
             : 'access key';
     return `${kind} from ${credentials.source}`;
 }
-async function findProjectId(inputs, endpoints, http, options) {
-    if (inputs.projectId)
-        return inputs.projectId;
+function projectFromEnvironment(options) {
     const fromEnv = projectIdFromEnvironment(options.env);
-    if (fromEnv) {
-        options.logger.info(`Project ID from ${fromEnv.variable}.`);
-        return parseProjectIds(fromEnv.variable, [fromEnv.projectId])[0];
-    }
+    if (!fromEnv)
+        return undefined;
+    options.logger.info(`Project ID from ${fromEnv.variable}.`);
+    return parseProjectIds(fromEnv.variable, [fromEnv.projectId])[0];
+}
+async function lookUpProject(inputs, endpoints, http, options) {
     const iam = new IamClient(http, endpoints.iam);
     const projectId = await iam.findProjectId(inputs.region, options.signal);
     options.logger.info(`Project ID of ${inputs.region} from IAM: ${projectId}.`);
@@ -69755,11 +70165,11 @@ async function waitForJob(showJob, jobId, signal, options) {
         const delay = wakeAt - clock.now();
         if (delay > 0)
             await sleep(delay, signal);
-        if (clock.now() >= deadline && queries > 0) {
-            return { kind: 'timed-out', lastStatus, queries };
-        }
         queries += 1;
         const job = await queryOnce(showJob, jobId, signal, logger);
+        // The next time counts from now when a query ran late or took long, so
+        // a slow query is never followed by a burst of catch-up queries.
+        pollAt = Math.max(pollAt, clock.now() - submittedAt);
         if (job !== undefined) {
             lastStatus = job.status;
             logger.debug(`Job ${jobId} status ${JSON.stringify(job.status)}`);
@@ -69832,7 +70242,8 @@ function findResultItem(job, pair, targetCount) {
         return named;
     if (targetCount !== 1)
         return undefined;
-    return items.find((item) => item.image_id === pair.imageId && item.project_id === undefined);
+    return items.find((item) => item.image_id === pair.imageId &&
+        (item.project_id === undefined || item.project_id === null));
 }
 /**
  * Returns a pair's outcome. `members` is `undefined` when the members could
@@ -70101,7 +70512,7 @@ async function run(options = {}) {
     let fatal;
     let timedOut = false;
     try {
-        const inputs = readInputs((name) => core/* getInput */.V4(name));
+        const inputs = readInputs((name) => core/* getInput */.V4(name), env);
         const deadline = startedAt + inputs.timeoutMs;
         session = await core/* group */.Os('Connecting', () => openSession(inputs, {
             env,
@@ -70110,6 +70521,7 @@ async function run(options = {}) {
             logger: coreLogger,
             signal,
             userAgent: 'ims-share-images-action',
+            getIdToken: (audience) => core/* getIDToken */.V9(audience),
         }));
         const active = session;
         ledger = new Ledger(inputs.region, inputs.imageIds, inputs.targets);
@@ -70473,8 +70885,9 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ core_debug),
+  Yz: () => (/* binding */ debug),
   z3: () => (/* binding */ error),
+  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -70482,12 +70895,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ core_setSecret),
+  Pq: () => (/* binding */ setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -70662,8 +71075,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -70756,7 +71171,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
 var undici = __nccwpck_require__(3368);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -70834,7 +71249,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -70880,7 +71295,7 @@ function isHttps(requestUrl) {
     const parsedUrl = new URL(requestUrl);
     return parsedUrl.protocol === 'https:';
 }
-class lib_HttpClient {
+class HttpClient {
     constructor(userAgent, handlers, requestOptions) {
         this._ignoreSslError = false;
         this._allowRedirects = true;
@@ -71183,7 +71598,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -71194,7 +71609,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -71293,7 +71708,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -71308,7 +71723,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -71333,7 +71748,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -71356,7 +71771,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -71487,7 +71902,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class auth_BearerCredentialHandler {
+class BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -71545,13 +71960,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class oidc_utils_OidcClient {
+class OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -71570,7 +71985,7 @@ class oidc_utils_OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = oidc_utils_OidcClient.createHttpClient();
+            const httpclient = OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -71589,13 +72004,13 @@ class oidc_utils_OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
+                let id_token_url = OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
+                const id_token = yield OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -73193,7 +73608,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function core_setSecret(secret) {
+function setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -73315,7 +73730,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function core_debug(message) {
+function debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
@@ -73545,6 +73960,36 @@ function getIDToken(aud) {
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -73560,6 +74005,17 @@ function getIDToken(aud) {
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /******/ /* webpack/runtime/node module decorator */
