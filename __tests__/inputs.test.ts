@@ -413,11 +413,11 @@ describe('readInputs', () => {
   });
 
   it.each([
-    [Inputs.ImageIds, '', /at least one image ID/],
-    [Inputs.ImageIds, '# none', /at least one image ID/],
+    [Inputs.ImageIds, '', /No image given/],
+    [Inputs.ImageIds, '# none', /No image given/],
     [Inputs.ImageIds, 'my-image', /UUIDs such as/],
     [Inputs.ImageIds, '["unclosed"', /JSON array of strings/],
-    [Inputs.ProjectIds, '', /at least one project ID/],
+    [Inputs.ProjectIds, '', /No target given/],
     [Inputs.ProjectIds, 'prod', /32 hexadecimal characters/],
     [Inputs.Region, '', /region ID of the images/],
     [Inputs.Region, 'Hong Kong', /not its display name/],

@@ -16,7 +16,7 @@ import {
 
 const CONTEXT = {
   status: 'failed' as StepStatus,
-  region: 'ap-southeast-1',
+  operation: 'share' as const,
   durationMs: 12_345,
 };
 
@@ -146,7 +146,7 @@ describe('buildSummary', () => {
       [{ type: 'project', id: '<t>' }],
     );
     ledger.markInJob([ledger.pairs[0] as Pair], '<job>');
-    const summary = buildSummary(ledger, { ...CONTEXT, region: '<r>' });
+    const summary = buildSummary(ledger, CONTEXT);
     expect(summary).not.toMatch(/<(r|img|t|job)>/);
     expect(summary).toContain('Region `&lt;r&gt;`');
     expect(summary).toContain('<code>&lt;job&gt;</code>');
@@ -236,7 +236,7 @@ describe('buildSummary', () => {
     ledger.settle(ledger.pairs[1] as Pair, 'failed');
     ledger.settle(ledger.pairs[2] as Pair, 'already-shared');
     const summary = buildSummary(ledger, CONTEXT);
-    expect(summary).toContain('## IMS image sharing: failed');
+    expect(summary).toContain('## IMS share: failed');
     expect(summary).toContain('3 pair(s), 12.3 s.');
     expect(summary).toContain(
       'success: **1** · already-shared: **1** · failed: **1**',

@@ -3,7 +3,17 @@
 /** Input names, as declared in action.yml. */
 export const Inputs = {
   ImageIds: 'image-ids',
+  ImageNames: 'image-names',
+  PackerManifest: 'packer-manifest',
+  PackerManifestRuns: 'packer-manifest-runs',
   ProjectIds: 'project-ids',
+  DomainIds: 'domain-ids',
+  OrganizationUrns: 'organization-urns',
+  Regions: 'regions',
+  Operation: 'operation',
+  VaultId: 'vault-id',
+  WaitForAcceptance: 'wait-for-acceptance',
+  DryRun: 'dry-run',
   Region: 'region',
   Cloud: 'cloud',
   ProjectId: 'project-id',

@@ -6,10 +6,15 @@
 
 import { Inputs } from './constants.js';
 import { InputError } from './errors.js';
+import { readPackerManifest, type PackerRuns } from './packer.js';
+import { parseRegions, type RegionEntry } from './regions.js';
 
-/** A recipient of a share: for now a project in the image's region. */
+/**
+ * A recipient of a share: a project of the image's region, a whole account
+ * (domain), or an organization, its root or an organizational unit (URN).
+ */
 export interface Target {
-  type: 'project';
+  type: 'project' | 'domain' | 'organization';
   id: string;
 }
 
@@ -39,10 +44,39 @@ export interface CredentialInputs {
   audience: string;
 }
 
-export interface ActionInputs {
-  imageIds: string[];
-  targets: Target[];
+/** What to share in one region, after merging `region` and `regions`. */
+export interface RegionPlan {
   region: string;
+  imageIds: string[];
+  /** Image names to resolve to the caller's images of the region. */
+  imageNames: string[];
+  targets: Target[];
+}
+
+/** The member change the run makes. */
+export type Operation = 'share' | 'unshare' | 'accept' | 'reject';
+
+export const OPERATIONS: readonly Operation[] = [
+  'share',
+  'unshare',
+  'accept',
+  'reject',
+];
+
+export interface ActionInputs {
+  /** Image IDs of the top-level inputs (`image-ids` and `packer-manifest`). */
+  imageIds: string[];
+  /** Targets of the top-level inputs. */
+  targets: Target[];
+  /** The `region` input's region, or the first region of `regions`. */
+  region: string;
+  /** Every region's images and targets: what the run works on. */
+  regionPlans: RegionPlan[];
+  operation: Operation;
+  /** CBR vault for accepting whole-server images. */
+  vaultId: string;
+  waitForAcceptance: boolean;
+  dryRun: boolean;
   cloud: CloudName;
   /** The owner's project ID from the input, or `undefined` to look it up. */
   projectId: string | undefined;
@@ -224,6 +258,78 @@ export function parseProjectIds(input: string, ids: string[]): string[] {
   });
 }
 
+const ORGANIZATION_URN_PATTERN =
+  /^organizations::[0-9a-f]{32}:(organization:o-[0-9a-z]+|root:o-[0-9a-z]+\/r-[0-9a-z]+|ou:o-[0-9a-z]+\/ou-[0-9a-z-]+)$/;
+
+/** Checks account (domain) IDs: 32 hexadecimal characters, returned in lower case. */
+export function parseDomainIds(ids: string[]): string[] {
+  return ids.map((id) => {
+    const lower = id.toLowerCase();
+    if (!PROJECT_ID_PATTERN.test(lower)) {
+      throw new InputError(
+        Inputs.DomainIds,
+        `Input ${Inputs.DomainIds} contains "${truncate(id)}", which is not an account ID. ` +
+          'Account (domain) IDs are 32 hexadecimal characters, shown under My Credentials in the console.',
+      );
+    }
+    return lower;
+  });
+}
+
+/**
+ * Checks Organizations URNs: an organization, its root or an organizational
+ * unit, in the forms the IMS batch-add documentation shows.
+ */
+export function parseOrganizationUrns(urns: string[]): string[] {
+  for (const urn of urns) {
+    if (!ORGANIZATION_URN_PATTERN.test(urn)) {
+      throw new InputError(
+        Inputs.OrganizationUrns,
+        `Input ${Inputs.OrganizationUrns} contains "${truncate(urn)}", which is not an Organizations URN. ` +
+          'Use organizations::{account_id}:organization:o-xxxx, organizations::{account_id}:root:o-xxxx/r-xxxx ' +
+          'or organizations::{account_id}:ou:o-xxxx/ou-xxxx.',
+      );
+    }
+  }
+  return urns;
+}
+
+/**
+ * Splits a list whose items may contain spaces and commas, such as image
+ * names: one item per line, or a JSON array of strings.
+ */
+export function parseLines(input: string, value: string): string[] {
+  const trimmed = value.trim();
+  const items = trimmed.startsWith('[')
+    ? parseJsonList(input, trimmed)
+    : trimmed.split(/\r?\n/);
+  return [
+    ...new Set(items.map((item) => item.trim()).filter((item) => item !== '')),
+  ];
+}
+
+function parseOperation(value: string): Operation {
+  const operation = value.trim() || 'share';
+  if (!(OPERATIONS as readonly string[]).includes(operation)) {
+    throw new InputError(
+      Inputs.Operation,
+      `Input ${Inputs.Operation} has the unknown value "${truncate(operation)}". Use one of: ${OPERATIONS.join(', ')}.`,
+    );
+  }
+  return operation as Operation;
+}
+
+function parsePackerRuns(value: string): PackerRuns {
+  const runs = value.trim() || 'last';
+  if (runs !== 'last' && runs !== 'all') {
+    throw new InputError(
+      Inputs.PackerManifestRuns,
+      `Input ${Inputs.PackerManifestRuns} must be "last" (the last Packer run's builds) or "all"; got "${truncate(runs)}".`,
+    );
+  }
+  return runs;
+}
+
 /** Checks a region ID such as `ap-southeast-1`. */
 export function parseRegion(input: string, value: string): string {
   const region = value.trim();
@@ -280,31 +386,31 @@ export function readInputs(
   getInput: GetInput,
   env: Environment = {},
 ): ActionInputs {
-  const imageIds = parseImageIds(
-    Inputs.ImageIds,
-    parseList(Inputs.ImageIds, getInput(Inputs.ImageIds)),
-  );
-  if (imageIds.length === 0) {
-    throw new InputError(
-      Inputs.ImageIds,
-      `Input ${Inputs.ImageIds} is required. Give at least one image ID, one per line.`,
-    );
-  }
-  const projectIds = parseProjectIds(
-    Inputs.ProjectIds,
-    parseList(Inputs.ProjectIds, getInput(Inputs.ProjectIds)),
-  );
-  if (projectIds.length === 0) {
-    throw new InputError(
-      Inputs.ProjectIds,
-      `Input ${Inputs.ProjectIds} is required. Give at least one project ID to share with, one per line.`,
-    );
-  }
+  const operation = parseOperation(getInput(Inputs.Operation));
+  const top = readTopLevelPlan(getInput, env, operation);
+  const regionPlans = mergePlans([
+    ...(top.plan ? [top.plan] : []),
+    ...parseRegions(getInput(Inputs.Regions)).map((entry) =>
+      toRegionPlan(entry, top.sharedTargets),
+    ),
+  ]);
+  checkPlans(regionPlans, operation);
   const ownProject = getInput(Inputs.ProjectId).trim();
   return {
-    imageIds,
-    targets: projectIds.map((id) => ({ type: 'project', id })),
-    region: readRegion(getInput(Inputs.Region), env),
+    imageIds: top.plan?.imageIds ?? [],
+    targets: top.plan?.targets ?? top.sharedTargets,
+    region: top.plan?.region ?? regionPlans[0]?.region ?? '',
+    regionPlans,
+    operation,
+    vaultId: getInput(Inputs.VaultId).trim(),
+    waitForAcceptance: parseBoolean(
+      Inputs.WaitForAcceptance,
+      withDefault(getInput(Inputs.WaitForAcceptance), 'false'),
+    ),
+    dryRun: parseBoolean(
+      Inputs.DryRun,
+      withDefault(getInput(Inputs.DryRun), 'false'),
+    ),
     cloud: parseCloud(getInput(Inputs.Cloud)),
     projectId:
       ownProject === ''
@@ -365,6 +471,130 @@ export function readInputs(
       withDefault(getInput(Inputs.UnknownOutcomeWait), '60s'),
     ),
   };
+}
+
+/**
+ * Reads the top-level image and target inputs. Account and organization
+ * targets apply in every region; image IDs, names, the Packer manifest and
+ * project IDs belong to the `region` input's region.
+ */
+function readTopLevelPlan(
+  getInput: GetInput,
+  env: Environment,
+  operation: Operation,
+): { plan: RegionPlan | undefined; sharedTargets: Target[] } {
+  const manifest = getInput(Inputs.PackerManifest).trim();
+  const fromManifest =
+    manifest === ''
+      ? []
+      : readPackerManifest(
+          manifest,
+          parsePackerRuns(getInput(Inputs.PackerManifestRuns)),
+        );
+  const imageIds = parseImageIds(Inputs.ImageIds, [
+    ...parseList(Inputs.ImageIds, getInput(Inputs.ImageIds)),
+    ...parseImageIds(Inputs.PackerManifest, fromManifest),
+  ]);
+  const imageNames = parseLines(Inputs.ImageNames, getInput(Inputs.ImageNames));
+  const projects = parseProjectIds(
+    Inputs.ProjectIds,
+    parseList(Inputs.ProjectIds, getInput(Inputs.ProjectIds)),
+  );
+  const sharedTargets: Target[] = [
+    ...parseDomainIds(
+      parseList(Inputs.DomainIds, getInput(Inputs.DomainIds)),
+    ).map((id): Target => ({ type: 'domain', id })),
+    ...parseOrganizationUrns(
+      parseList(Inputs.OrganizationUrns, getInput(Inputs.OrganizationUrns)),
+    ).map((id): Target => ({ type: 'organization', id })),
+  ];
+  if (operation === 'accept' || operation === 'reject') {
+    rejectTargets(operation, projects.length + sharedTargets.length);
+  }
+  const hasImages = imageIds.length + imageNames.length > 0;
+  const regionValue = getInput(Inputs.Region);
+  if (!hasImages && projects.length === 0 && regionValue.trim() === '') {
+    return { plan: undefined, sharedTargets };
+  }
+  return {
+    plan: {
+      region: readRegion(regionValue, env),
+      imageIds: [...new Set(imageIds)],
+      imageNames,
+      targets: [
+        ...projects.map((id): Target => ({ type: 'project', id })),
+        ...sharedTargets,
+      ],
+    },
+    sharedTargets,
+  };
+}
+
+function toRegionPlan(entry: RegionEntry, sharedTargets: Target[]): RegionPlan {
+  const key = `${Inputs.Regions} (${entry.region})`;
+  const projects = parseProjectIds(key, parseList(key, entry.projectIds));
+  return {
+    region: parseRegion(key, entry.region),
+    imageIds: parseImageIds(key, parseList(key, entry.imageIds)),
+    imageNames: parseLines(key, entry.imageNames),
+    targets: [
+      ...projects.map((id): Target => ({ type: 'project', id })),
+      ...sharedTargets,
+    ],
+  };
+}
+
+/** Merges plans of the same region, keeping first-seen order. */
+function mergePlans(plans: RegionPlan[]): RegionPlan[] {
+  const merged = new Map<string, RegionPlan>();
+  for (const plan of plans) {
+    const existing = merged.get(plan.region);
+    if (!existing) {
+      merged.set(plan.region, plan);
+      continue;
+    }
+    const targetKeys = new Set(
+      existing.targets.map((t) => `${t.type}:${t.id}`),
+    );
+    existing.imageIds = [...new Set([...existing.imageIds, ...plan.imageIds])];
+    existing.imageNames = [
+      ...new Set([...existing.imageNames, ...plan.imageNames]),
+    ];
+    existing.targets.push(
+      ...plan.targets.filter((t) => !targetKeys.has(`${t.type}:${t.id}`)),
+    );
+  }
+  return [...merged.values()];
+}
+
+function checkPlans(plans: RegionPlan[], operation: Operation): void {
+  const images = plans.reduce(
+    (n, p) => n + p.imageIds.length + p.imageNames.length,
+    0,
+  );
+  if (images === 0) {
+    throw new InputError(
+      Inputs.ImageIds,
+      `No image given. Set ${Inputs.ImageIds}, ${Inputs.ImageNames}, ${Inputs.PackerManifest} or ${Inputs.Regions}.`,
+    );
+  }
+  if (operation === 'accept' || operation === 'reject') return;
+  const withoutTargets = plans.find((plan) => plan.targets.length === 0);
+  if (withoutTargets) {
+    throw new InputError(
+      Inputs.ProjectIds,
+      `No target given for region ${withoutTargets.region}. Set ${Inputs.ProjectIds}, ${Inputs.DomainIds} or ${Inputs.OrganizationUrns} (or project-ids of that region in ${Inputs.Regions}).`,
+    );
+  }
+}
+
+function rejectTargets(operation: Operation, count: number): void {
+  if (count === 0) return;
+  throw new InputError(
+    Inputs.ProjectIds,
+    `Operation ${operation} takes no targets: it answers shares made to the caller's own project. ` +
+      `Remove ${Inputs.ProjectIds}, ${Inputs.DomainIds} and ${Inputs.OrganizationUrns}, and run it with the receiving project's credentials.`,
+  );
 }
 
 /**

@@ -1,6 +1,8 @@
 /**
- * The action's flow: inputs, session, pre-flight, share, report. Every step
- * writes into the ledger, and the report is derived from the ledger alone.
+ * The action's flow: inputs, then for each region a session, pre-flight,
+ * the member jobs and, optionally, the wait for acceptance; then one report.
+ * Every step writes into the regions' ledgers, and the report is derived
+ * from the ledgers alone.
  */
 
 import * as core from '@actions/core';
@@ -8,7 +10,12 @@ import * as core from '@actions/core';
 import { realSleep, systemClock, type Clock, type Sleep } from './clock.js';
 import { Outputs, State } from './constants.js';
 import { CancelledError, InputError, errorMessage } from './errors.js';
-import { readInputs, type ActionInputs } from './inputs.js';
+import {
+  readInputs,
+  type ActionInputs,
+  type RegionPlan,
+  type Target,
+} from './inputs.js';
 import type { Logger } from './logger.js';
 import { annotateFailures, annotateSuccess } from './report/annotations.js';
 import { setOutputs, writeResultsFile } from './report/outputs.js';
@@ -19,8 +26,11 @@ import {
 } from './report/status.js';
 import { writeSummary } from './report/summary.js';
 import { openSession, type Session } from './session.js';
+import { waitForAcceptance } from './share/acceptance.js';
 import { executeBatches } from './share/execute.js';
-import { Ledger } from './share/ledger.js';
+import { resolveImageNames } from './share/image-names.js';
+import { Ledger, MergedLedger } from './share/ledger.js';
+import { operationSpec } from './share/operations.js';
 import { applyPreflight, readImageFacts } from './share/preflight.js';
 
 export interface RunOptions {
@@ -30,13 +40,32 @@ export interface RunOptions {
   sleep?: Sleep;
 }
 
-const FAILURE_PREFIX = 'Sharing IMS images failed';
+const FAILURE_PREFIX = 'IMS image sharing failed';
 
 const coreLogger: Logger = {
   debug: (message) => core.debug(message),
   info: (message) => core.info(message),
   warning: (message) => core.warning(message),
 };
+
+/** Context shared by the regions of one run. */
+interface RunContext {
+  inputs: ActionInputs;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  sleep: Sleep;
+  signal: AbortSignal;
+  deadline: number;
+  submitted: string[];
+}
+
+/** What one region's work ended with. */
+interface RegionOutcome {
+  ledger: Ledger;
+  session: Session | undefined;
+  fatal: unknown;
+  timedOut: boolean;
+}
 
 /** Runs the action once; sets outputs, the summary and the exit code. */
 export async function run(options: RunOptions = {}): Promise<void> {
@@ -45,138 +74,216 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
   const startedAt = clock.now();
-  let ledger: Ledger | undefined;
-  let session: Session | undefined;
-  let fatal: unknown;
-  let timedOut = false;
+  let inputs: ActionInputs;
   try {
-    const inputs = readInputs((name) => core.getInput(name), env);
-    const deadline = startedAt + inputs.timeoutMs;
-    session = await core.group('Connecting', () =>
-      openSession(inputs, {
-        env,
-        clock,
-        sleep,
+    inputs = readInputs((name) => core.getInput(name), env);
+  } catch (error) {
+    failBeforeStart(error, signal);
+    return;
+  }
+  const context: RunContext = {
+    inputs,
+    env,
+    clock,
+    sleep,
+    signal,
+    deadline: startedAt + inputs.timeoutMs,
+    submitted: [],
+  };
+  const outcomes: RegionOutcome[] = [];
+  for (const plan of inputs.regionPlans) {
+    outcomes.push(
+      await core.group(`Region ${plan.region}`, () => runRegion(plan, context)),
+    );
+    if (signal.aborted) break;
+  }
+  await report(outcomes, context, clock.now() - startedAt);
+}
+
+async function runRegion(
+  plan: RegionPlan,
+  context: RunContext,
+): Promise<RegionOutcome> {
+  const { inputs } = context;
+  let ledger = new Ledger(
+    plan.region,
+    plan.imageIds,
+    targetsOf(plan, inputs, undefined),
+  );
+  let session: Session | undefined;
+  try {
+    session = await openSession(
+      { ...inputs, region: plan.region },
+      {
+        env: context.env,
+        clock: context.clock,
+        sleep: context.sleep,
         logger: coreLogger,
-        signal,
+        signal: context.signal,
         userAgent: 'ims-share-images-action',
         getIdToken: (audience) => core.getIDToken(audience),
-      }),
+      },
     );
-    const active = session;
-    ledger = new Ledger(inputs.region, inputs.imageIds, inputs.targets);
-    const current = ledger;
-    await core.group('Checking images and members', () =>
-      preflight(inputs, active, current, signal),
+    const named = await resolveImageNames(
+      session.ims,
+      plan.imageNames,
+      plan.region,
+      inputs.concurrency,
+      context.signal,
     );
-    timedOut = await core.group('Sharing', () =>
-      share(inputs, active, current, { signal, clock, sleep, deadline }),
+    const imageIds = [...new Set([...plan.imageIds, ...named])];
+    ledger = new Ledger(
+      plan.region,
+      imageIds,
+      targetsOf(plan, inputs, session.projectId),
     );
+    const timedOut = await work(ledger, session, context);
+    return { ledger, session, fatal: undefined, timedOut };
   } catch (error) {
-    fatal = error;
+    return { ledger, session, fatal: error, timedOut: false };
   } finally {
     await session?.http.close();
   }
-  await report(
-    ledger,
-    { fatal, timedOut, signal, session, env },
-    clock.now() - startedAt,
-  );
 }
 
-async function preflight(
+/** The targets of a region: the caller's own project for accept and reject. */
+function targetsOf(
+  plan: RegionPlan,
   inputs: ActionInputs,
-  session: Session,
+  projectId: string | undefined,
+): Target[] {
+  if (inputs.operation !== 'accept' && inputs.operation !== 'reject')
+    return plan.targets;
+  const own = projectId ?? inputs.projectId;
+  return own ? [{ type: 'project', id: own }] : [];
+}
+
+/** Pre-flight, the jobs and the acceptance wait of one region; returns whether time ran out. */
+async function work(
   ledger: Ledger,
-  signal: AbortSignal,
-): Promise<void> {
+  session: Session,
+  context: RunContext,
+): Promise<boolean> {
+  const { inputs } = context;
+  const spec = operationSpec(
+    inputs.operation,
+    inputs.vaultId,
+    session.projectId,
+  );
   const facts = await readImageFacts(
     session.ims,
-    inputs.imageIds,
+    [...new Set(ledger.pairs.map((pair) => pair.imageId))],
     session.projectId,
     inputs.concurrency,
-    signal,
+    context.signal,
+    inputs.operation,
   );
   applyPreflight(ledger, facts, {
     projectId: session.projectId,
-    region: inputs.region,
+    region: ledger.region,
     cloud: session.endpoints.cloud,
+    spec,
   });
-  const counts = ledger.counts();
-  core.info(
-    `${ledger.pairs.length} pair(s): ${counts['already-shared']} already shared, ${counts.failed} cannot be shared, ${ledger.open().length} to share.`,
-  );
-  if (inputs.onInvalid === 'fail' && counts.failed > 0) {
+  logPlan(ledger);
+  const invalid = ledger.counts().failed;
+  if (inputs.dryRun) {
+    ledger.settleRemaining(
+      'planned',
+      'planned',
+      `Would ${spec.verb}; dry run, nothing sent.`,
+    );
+    return false;
+  }
+  if (inputs.onInvalid === 'fail' && invalid > 0) {
     ledger.settleRemaining(
       'skipped',
       'skipped',
-      `Not attempted: ${counts.failed} pair(s) cannot be shared and on-invalid is "fail".`,
+      `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`,
     );
-  }
-}
-
-async function share(
-  inputs: ActionInputs,
-  session: Session,
-  ledger: Ledger,
-  run: { signal: AbortSignal; clock: Clock; sleep: Sleep; deadline: number },
-): Promise<boolean> {
-  if (ledger.open().length === 0) {
-    core.info('Nothing to submit.');
     return false;
   }
-  const submitted: string[] = [];
-  const result = await executeBatches({
-    ims: session.ims,
-    ledger,
-    clock: run.clock,
-    sleep: run.sleep,
-    logger: coreLogger,
-    signal: run.signal,
-    wait: inputs.wait,
-    deadline: run.deadline,
-    concurrency: inputs.concurrency,
-    limits: {
-      imagesPerRequest: inputs.imagesPerRequest,
-      targetsPerRequest: inputs.targetsPerRequest,
-    },
-    unknownOutcomeWaitMs: inputs.unknownOutcomeWaitMs,
-    onJobSubmitted: (jobId) => {
-      submitted.push(jobId);
-      core.saveState(State.JobIds, submitted.join(','));
-      core.setOutput(Outputs.JobId, submitted.join('\n'));
-    },
-  });
-  return result.timedOut;
+  let timedOut = false;
+  if (ledger.open().length > 0) {
+    const result = await executeBatches({
+      ims: session.ims,
+      spec,
+      ledger,
+      clock: context.clock,
+      sleep: context.sleep,
+      logger: coreLogger,
+      signal: context.signal,
+      wait: inputs.wait,
+      deadline: context.deadline,
+      concurrency: inputs.concurrency,
+      limits: {
+        imagesPerRequest: inputs.imagesPerRequest,
+        targetsPerRequest: inputs.targetsPerRequest,
+      },
+      unknownOutcomeWaitMs: inputs.unknownOutcomeWaitMs,
+      onJobSubmitted: (jobId) => recordJob(jobId, context),
+    });
+    timedOut = result.timedOut;
+  }
+  if (
+    inputs.waitForAcceptance &&
+    inputs.operation === 'share' &&
+    inputs.wait &&
+    !timedOut
+  ) {
+    timedOut = await waitForAcceptance({
+      ims: session.ims,
+      ledger,
+      clock: context.clock,
+      sleep: context.sleep,
+      logger: coreLogger,
+      signal: context.signal,
+      deadline: context.deadline,
+      concurrency: inputs.concurrency,
+    });
+  }
+  return timedOut;
 }
 
-interface RunEnd {
-  fatal: unknown;
-  timedOut: boolean;
-  signal: AbortSignal;
-  session: Session | undefined;
-  env: Record<string, string | undefined>;
+function recordJob(jobId: string, context: RunContext): void {
+  context.submitted.push(jobId);
+  core.saveState(State.JobIds, context.submitted.join(','));
+  core.setOutput(Outputs.JobId, context.submitted.join('\n'));
+}
+
+function logPlan(ledger: Ledger): void {
+  const counts = ledger.counts();
+  core.info(
+    `${ledger.pairs.length} pair(s) in ${ledger.region}: ${counts['already-shared']} already done, ` +
+      `${counts['not-shared']} not shared, ${counts.failed} cannot be done, ${ledger.open().length} to submit.`,
+  );
+}
+
+function failBeforeStart(error: unknown, signal: AbortSignal): void {
+  const cancelled = signal.aborted || error instanceof CancelledError;
+  core.setOutput(Outputs.Status, cancelled ? 'cancelled' : 'failed');
+  core.setOutput(Outputs.Results, '[]');
+  core.setFailed(
+    `${FAILURE_PREFIX}: ${cancelled ? 'cancelled.' : errorMessage(error)}`,
+  );
 }
 
 async function report(
-  ledger: Ledger | undefined,
-  end: RunEnd,
+  outcomes: RegionOutcome[],
+  context: RunContext,
   durationMs: number,
 ): Promise<void> {
-  const { fatal, timedOut, signal, session, env } = end;
-  const cancelled = signal.aborted || fatal instanceof CancelledError;
-  if (ledger === undefined) {
-    core.setOutput(Outputs.Status, cancelled ? 'cancelled' : 'failed');
-    core.setOutput(Outputs.Results, '[]');
-    core.setFailed(
-      `${FAILURE_PREFIX}: ${cancelled ? 'cancelled.' : describeFatal(fatal)}`,
-    );
-    return;
-  }
-  settleAfterStop(ledger, fatal, cancelled);
-  const status = computeStepStatus(ledger.counts(), { cancelled, timedOut });
+  const cancelled =
+    context.signal.aborted ||
+    outcomes.some((o) => o.fatal instanceof CancelledError);
+  for (const outcome of outcomes) settleAfterStop(outcome, cancelled);
+  const ledger = new MergedLedger(outcomes.map((o) => o.ledger));
+  const status = computeStepStatus(ledger.counts(), {
+    cancelled,
+    timedOut: outcomes.some((o) => o.timedOut),
+    dryRun: context.inputs.dryRun,
+  });
   await core.group('Results', async () => {
-    const file = await writeResultsFile(ledger, env.RUNNER_TEMP).catch(
+    const file = await writeResultsFile(ledger, context.env.RUNNER_TEMP).catch(
       (error: unknown) => {
         core.warning(`Writing the results file failed: ${errorMessage(error)}`);
         return undefined;
@@ -186,43 +293,44 @@ async function report(
     logPairs(ledger);
   });
   if (isFailure(status)) annotateFailures(ledger);
-  else if (status === 'success') annotateSuccess(ledger);
-  await writeSummary(ledger, { status, region: ledger.region, durationMs });
+  else if (status === 'success')
+    annotateSuccess(ledger, context.inputs.operation);
+  await writeSummary(ledger, {
+    status,
+    operation: context.inputs.operation,
+    durationMs,
+  });
   if (isFailure(status)) {
     core.setFailed(
-      `${FAILURE_PREFIX}: ${describeOutcome(ledger, status, fatal, session)}`,
+      `${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes)}`,
     );
   }
 }
 
 /** Settles what a fatal error or cancellation left open or waiting. */
-function settleAfterStop(
-  ledger: Ledger,
-  fatal: unknown,
-  cancelled: boolean,
-): void {
+function settleAfterStop(outcome: RegionOutcome, cancelled: boolean): void {
   if (cancelled) {
-    ledger.settleRemaining(
+    outcome.ledger.settleRemaining(
       'unknown',
       'skipped',
       'The run was cancelled; a submitted job may still finish.',
     );
-  } else if (fatal !== undefined) {
-    ledger.settleRemaining(
+  } else if (outcome.fatal !== undefined) {
+    outcome.ledger.settleRemaining(
       'unknown',
       'skipped',
-      `Not finished: ${describeFatal(fatal)}`,
+      `Not finished: ${describeFatal(outcome.fatal)}`,
     );
   }
 }
 
-function logPairs(ledger: Ledger): void {
+function logPairs(ledger: MergedLedger): void {
   for (const result of ledger.results()) {
     const extra = [result.member_status, result.error_code, result.message]
       .filter(Boolean)
       .join('; ');
     core.info(
-      `${result.image_id} -> ${result.target_type} ${result.target_id}: ${result.status}${extra ? ` (${extra})` : ''}`,
+      `${result.region} ${result.image_id} -> ${result.target_type} ${result.target_id}: ${result.status}${extra ? ` (${extra})` : ''}`,
     );
   }
 }
@@ -233,29 +341,35 @@ function describeFatal(error: unknown): string {
 }
 
 function describeOutcome(
-  ledger: Ledger,
+  ledger: MergedLedger,
   status: StepStatus,
-  fatal: unknown,
-  session: Session | undefined,
+  outcomes: RegionOutcome[],
 ): string {
   const counts = ledger.counts();
   const jobs = ledger.jobIds();
+  const where = outcomes
+    .filter((o) => o.session && o.ledger.jobIds().length > 0)
+    .map(
+      (o) =>
+        `GET ${o.session?.endpoints.ims.origin}/v1/${o.session?.projectId}/jobs/{job_id}`,
+    );
   const check =
-    jobs.length > 0 && session
-      ? ` Check a job with GET ${session.endpoints.ims.origin}/v1/${session.projectId}/jobs/{job_id}. Job IDs: ${jobs.join(', ')}.`
+    jobs.length > 0
+      ? ` Check a job with ${where.join(' or ')}. Job IDs: ${jobs.join(', ')}.`
       : '';
   if (status === 'cancelled') {
     return `cancelled; ${jobs.length} job(s) were submitted and may still finish.${check}`;
   }
+  const fatal = outcomes.find((o) => o.fatal !== undefined)?.fatal;
   if (fatal !== undefined) return `${describeFatal(fatal)}${check}`;
   const first = ledger
     .results()
     .find((r) => r.status === 'failed' || r.status === 'unknown');
   const firstText = first
-    ? ` First: image ${first.image_id} with ${first.target_type} ${first.target_id}: ${first.error_code ? `${first.error_code} ` : ''}${first.message ?? ''}`
+    ? ` First: image ${first.image_id} with ${first.target_type} ${first.target_id} in ${first.region}: ${first.error_code ? `${first.error_code} ` : ''}${first.message ?? ''}`
     : '';
   if (status === 'timed-out') {
-    return `the job(s) did not end within the timeout; they may still finish.${check}${firstText}`;
+    return `the job(s) or the acceptance did not end within the timeout; jobs may still finish.${check}${firstText}`;
   }
   return `${counts.failed} of ${ledger.pairs.length} pair(s) failed, ${counts.unknown} unknown, ${counts.skipped} skipped.${firstText}${check}`;
 }

@@ -154,7 +154,7 @@ describe('lost responses', () => {
       const [result] = results(run.outputs);
       expect(result?.status).toBe('success');
       expect(result?.message).toContain(
-        'outcome of a share request was unknown',
+        'outcome of a request to share was unknown',
       );
       expect(emulator.jobs()).toHaveLength(1);
     },

@@ -81,7 +81,7 @@ describe('sharing', () => {
     ).toEqual([TARGETS.partner, TARGETS.other].sort());
     expect(annotations(run.stdout, 'notice')).toHaveLength(1);
     expect(annotations(run.stdout, 'error')).toHaveLength(0);
-    expect(run.summary).toContain('IMS image sharing: success');
+    expect(run.summary).toContain('IMS share: success');
     expect(run.summary).toContain(jobId);
     expect(JSON.parse(run.outputs['results-file-content'] ?? '')).toEqual(list);
   });
@@ -102,7 +102,7 @@ describe('sharing', () => {
     expect(list[1]?.error_code).toBe('IMG.0177');
     const jobId = run.outputs['job-id'] ?? '';
     const failure = annotations(run.stdout, 'error').at(-1) ?? '';
-    expect(failure).toContain('Sharing IMS images failed');
+    expect(failure).toContain('IMS image sharing failed');
     expect(failure).toContain(jobId);
     expect(failure).toContain('IMG.0177');
     expect(emulator.getMembers(IMAGES.web)).toHaveLength(0);
@@ -125,7 +125,7 @@ describe('sharing', () => {
     expect(run.outputs['failed-count']).toBe('1');
     const errors = annotations(run.stdout, 'error');
     expect(errors[0]).toContain(
-      `title=Sharing image ${IMAGES.web} with project ${TARGETS.otherRegion} failed`,
+      `title=Image ${IMAGES.web} and project ${TARGETS.otherRegion} in ${REGION} failed`,
     );
   });
 

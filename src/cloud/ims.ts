@@ -67,6 +67,14 @@ export interface MembersBody {
   organizations?: string[];
 }
 
+/** Body of batch update (`PUT /v1/cloudimages/members`), sent by the receiving project. */
+export interface UpdateMembersBody {
+  images: string[];
+  project_id: string;
+  status: 'accepted' | 'rejected';
+  vault_id?: string;
+}
+
 interface ListMembersPage {
   members?: ImageMember[];
   page_info?: { next_marker?: string | null; current_count?: number };
@@ -102,6 +110,42 @@ export class ImsClient {
     signal: AbortSignal,
   ): Promise<string> {
     return this.#submitMembers('DELETE', body, 'stop sharing images', signal);
+  }
+
+  /** Submits BatchUpdateMembers (accept or reject) and returns the job ID. */
+  async batchUpdateMembers(
+    body: UpdateMembersBody,
+    signal: AbortSignal,
+  ): Promise<string> {
+    return this.#submitMembers(
+      'PUT',
+      body,
+      `${body.status === 'accepted' ? 'accept' : 'reject'} shared images`,
+      signal,
+    );
+  }
+
+  /** Lists the caller's own images (by `owner`) with exactly this name. */
+  async listImagesByName(
+    name: string,
+    signal: AbortSignal,
+  ): Promise<ImageInfo[]> {
+    const url = this.#url('/v2/cloudimages');
+    url.searchParams.set('name', name);
+    const response = await this.#transport.send<{ images?: ImageInfo[] }>(
+      {
+        method: 'GET',
+        url,
+        headers: this.#headers(),
+        operation: `find images named "${name}"`,
+        idempotent: true,
+      },
+      signal,
+    );
+    return (response.body?.images ?? []).filter(
+      (image) =>
+        image.name === name && image.owner?.toLowerCase() === this.#projectId,
+    );
   }
 
   /** Queries a job; only the project that created it can see it. */
@@ -182,15 +226,17 @@ export class ImsClient {
   }
 
   async #submitMembers(
-    method: 'POST' | 'DELETE',
-    body: MembersBody,
+    method: 'POST' | 'PUT' | 'DELETE',
+    body: MembersBody | UpdateMembersBody,
     verb: string,
     signal: AbortSignal,
   ): Promise<string> {
     const targets =
-      (body.projects?.length ?? 0) +
-      (body.domains?.length ?? 0) +
-      (body.organizations?.length ?? 0);
+      'project_id' in body
+        ? 1
+        : (body.projects?.length ?? 0) +
+          (body.domains?.length ?? 0) +
+          (body.organizations?.length ?? 0);
     const response = await this.#transport.send<{ job_id?: string }>(
       {
         method,

@@ -3,13 +3,14 @@
 import * as core from '@actions/core';
 
 import { MAX_ERROR_ANNOTATIONS } from '../constants.js';
-import type { Ledger, PairResult } from '../share/ledger.js';
+import type { Operation } from '../inputs.js';
+import type { LedgerView, PairResult } from '../share/ledger.js';
 
 /**
  * Emits one error annotation per failed or unknown pair, at most ten in all
  * because GitHub shows no more per step; the last one counts the rest.
  */
-export function annotateFailures(ledger: Ledger): void {
+export function annotateFailures(ledger: LedgerView): void {
   const problems = ledger
     .results()
     .filter((r) => r.status === 'failed' || r.status === 'unknown');
@@ -24,18 +25,29 @@ export function annotateFailures(ledger: Ledger): void {
   });
 }
 
+const DONE: Record<Operation, string> = {
+  share: 'Shared',
+  unshare: 'Stopped sharing',
+  accept: 'Accepted',
+  reject: 'Rejected',
+};
+
 /** Emits one notice that summarises a successful run. */
-export function annotateSuccess(ledger: Ledger): void {
+export function annotateSuccess(
+  ledger: LedgerView,
+  operation: Operation,
+): void {
   const counts = ledger.counts();
+  const unchanged = counts['already-shared'] + counts['not-shared'];
   core.notice(
-    `Shared ${countImages(ledger)} image(s) in ${ledger.region}: ${counts.success} new pair(s), ${counts['already-shared']} already shared.`,
-    { title: 'Images shared' },
+    `${DONE[operation]} ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}: ${counts.success} pair(s) changed, ${unchanged} needed no change.`,
+    { title: `IMS ${operation}: success` },
   );
 }
 
 function title(result: PairResult): string {
   const verb = result.status === 'failed' ? 'failed' : 'ended unknown';
-  return `Sharing image ${result.image_id} with ${result.target_type} ${result.target_id} ${verb}`;
+  return `Image ${result.image_id} and ${result.target_type} ${result.target_id} in ${result.region} ${verb}`;
 }
 
 function describe(result: PairResult): string {
@@ -44,6 +56,6 @@ function describe(result: PairResult): string {
   return `${code}${result.message ?? 'No reason given.'}${job}`;
 }
 
-function countImages(ledger: Ledger): number {
+function countImages(ledger: LedgerView): number {
   return new Set(ledger.pairs.map((pair) => pair.imageId)).size;
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 
 import { MAX_INLINE_RESULTS_CHARS, Outputs } from '../constants.js';
-import type { Ledger } from '../share/ledger.js';
+import type { LedgerView } from '../share/ledger.js';
 import type { StepStatus } from './status.js';
 
 /**
@@ -17,7 +17,7 @@ import type { StepStatus } from './status.js';
  * path.
  */
 export async function writeResultsFile(
-  ledger: Ledger,
+  ledger: LedgerView,
   runnerTemp: string | undefined,
 ): Promise<string> {
   const path = join(
@@ -34,7 +34,7 @@ export async function writeResultsFile(
  * to `results-file`.
  */
 export function setOutputs(
-  ledger: Ledger,
+  ledger: LedgerView,
   status: StepStatus,
   resultsFile: string | undefined,
 ): void {

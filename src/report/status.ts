@@ -3,17 +3,19 @@
 import type { PairStatus } from '../share/ledger.js';
 
 export type StepStatus =
-  'success' | 'failed' | 'timed-out' | 'cancelled' | 'submitted';
+  'success' | 'failed' | 'timed-out' | 'cancelled' | 'submitted' | 'planned';
 
 export interface RunEnd {
   cancelled: boolean;
   timedOut: boolean;
+  /** A dry run, which changes nothing and reports the plan. */
+  dryRun?: boolean;
 }
 
 /**
  * Returns the step status: `cancelled` and `timed-out` first, then `failed`
- * when any pair failed, was skipped or ended unknown, `submitted` when jobs
- * were left running, else `success`.
+ * when any pair failed, was skipped or ended unknown, `planned` for a dry
+ * run, `submitted` when jobs were left running, else `success`.
  */
 export function computeStepStatus(
   counts: Record<PairStatus, number>,
@@ -24,11 +26,12 @@ export function computeStepStatus(
   if (counts.failed > 0 || counts.skipped > 0 || counts.unknown > 0) {
     return 'failed';
   }
+  if (end.dryRun) return 'planned';
   if (counts.submitted > 0) return 'submitted';
   return 'success';
 }
 
 /** Whether the step should fail for this status. */
 export function isFailure(status: StepStatus): boolean {
-  return status !== 'success' && status !== 'submitted';
+  return status !== 'success' && status !== 'submitted' && status !== 'planned';
 }

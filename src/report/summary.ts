@@ -5,14 +5,15 @@ import * as core from '@actions/core';
 import { MAX_SUMMARY_ROWS } from '../constants.js';
 import {
   PAIR_STATUSES,
-  type Ledger,
+  type LedgerView,
   type PairResult,
 } from '../share/ledger.js';
+import type { Operation } from '../inputs.js';
 import type { StepStatus } from './status.js';
 
 export interface SummaryContext {
   status: StepStatus;
-  region: string;
+  operation: Operation;
   durationMs: number;
 }
 
@@ -21,13 +22,18 @@ const ORDER: Record<string, number> = {
   failed: 0,
   unknown: 1,
   skipped: 2,
-  submitted: 3,
-  success: 4,
-  'already-shared': 5,
+  planned: 3,
+  submitted: 4,
+  success: 5,
+  'already-shared': 6,
+  'not-shared': 7,
 };
 
 /** Builds the summary's Markdown and HTML; separate from writing for tests. */
-export function buildSummary(ledger: Ledger, context: SummaryContext): string {
+export function buildSummary(
+  ledger: LedgerView,
+  context: SummaryContext,
+): string {
   const counts = ledger.counts();
   const jobIds = ledger.jobIds();
   const results = [...ledger.results()].sort(
@@ -35,9 +41,9 @@ export function buildSummary(ledger: Ledger, context: SummaryContext): string {
   );
   const shown = results.slice(0, MAX_SUMMARY_ROWS);
   const lines = [
-    `## IMS image sharing: ${context.status}`,
+    `## IMS ${context.operation}: ${context.status}`,
     '',
-    `Region \`${escapeHtml(context.region)}\`, ${ledger.pairs.length} pair(s), ${(context.durationMs / 1000).toFixed(1)} s.`,
+    `Region ${ledger.regions.map((r) => `\`${escapeHtml(r)}\``).join(', ')}, ${ledger.pairs.length} pair(s), ${(context.durationMs / 1000).toFixed(1)} s.`,
     '',
     PAIR_STATUSES.filter((s) => counts[s] > 0)
       .map((s) => `${s}: **${counts[s]}**`)
@@ -60,7 +66,7 @@ export function buildSummary(ledger: Ledger, context: SummaryContext): string {
 
 /** Appends the summary to the step's summary file; a failure only warns. */
 export async function writeSummary(
-  ledger: Ledger,
+  ledger: LedgerView,
   context: SummaryContext,
 ): Promise<void> {
   try {
@@ -72,9 +78,10 @@ export async function writeSummary(
 
 function renderTable(results: PairResult[]): string {
   const header =
-    '<tr><th>Image</th><th>Target</th><th>Status</th><th>Member</th><th>Job</th><th>Details</th></tr>';
+    '<tr><th>Region</th><th>Image</th><th>Target</th><th>Status</th><th>Member</th><th>Job</th><th>Details</th></tr>';
   const rows = results.map((r) => {
     const cells = [
+      escapeHtml(r.region),
       `<code>${escapeHtml(r.image_id)}</code>`,
       `${escapeHtml(r.target_type)} <code>${escapeHtml(r.target_id)}</code>`,
       escapeHtml(r.status),

@@ -12,11 +12,14 @@ import { mapWithConcurrency } from './concurrency.js';
 import { waitForJob } from './job-waiter.js';
 import type { Ledger, Pair } from './ledger.js';
 import { decideOutcome, findResultItem } from './outcome.js';
+import type { OperationSpec } from './operations.js';
 import { memberMatches } from './preflight.js';
 import type { PollScheduleOptions } from './poll-schedule.js';
 
 export interface ExecuteOptions {
   ims: ImsClient;
+  /** What to submit and which member state counts as done. */
+  spec: OperationSpec;
   ledger: Ledger;
   clock: Clock;
   sleep: Sleep;
@@ -79,10 +82,7 @@ async function runBatch(
   }
   let jobId: string;
   try {
-    jobId = await ims.batchAddMembers(
-      { images: batch.images, projects: batch.targets.map((t) => t.id) },
-      signal,
-    );
+    jobId = await options.spec.submit(ims, batch, signal);
   } catch (error) {
     await handleSubmitError(batch, error, options, round);
     return;
@@ -90,7 +90,7 @@ async function runBatch(
   ledger.markInJob(batch.pairs, jobId);
   options.onJobSubmitted(jobId);
   logger.info(
-    `Submitted job ${jobId}: ${batch.images.length} image(s) to ${batch.targets.length} project(s).`,
+    `Submitted job ${jobId} to ${options.spec.verb}: ${batch.images.length} image(s), ${batch.targets.length} target(s).`,
   );
   if (!options.wait) {
     for (const pair of batch.pairs) {
@@ -116,7 +116,7 @@ async function handleSubmitError(
     if (round >= MAX_SUBMIT_ROUNDS || options.clock.now() >= options.deadline) {
       for (const pair of missing) {
         ledger.settle(pair, 'unknown', {
-          message: `Sharing was requested, but the response was lost and the members do not show the pair yet: ${errorMessage(error)}`,
+          message: `The request was sent, but its response was lost and the members do not show the change yet: ${errorMessage(error)}`,
         });
       }
       return;
@@ -157,7 +157,7 @@ async function reconcileLostSubmit(
   options: ExecuteOptions,
 ): Promise<Pair[]> {
   const { clock, logger, ledger } = options;
-  const note = `The outcome of a share request was unknown (${errorMessage(error)}).`;
+  const note = `The outcome of a request to ${options.spec.verb} was unknown (${errorMessage(error)}).`;
   for (const pair of batch.pairs) pair.notes.push(note);
   const until = Math.min(
     clock.now() + options.unknownOutcomeWaitMs,
@@ -171,13 +171,12 @@ async function reconcileLostSubmit(
     const members = await readMembersOrUndefined(batch.images, options);
     const still: Pair[] = [];
     for (const pair of missing) {
-      const member = members
-        ?.get(pair.imageId)
-        ?.find((m) => memberMatches(m, pair.target));
-      if (member) {
+      const list = members?.get(pair.imageId);
+      const member = list?.find((m) => memberMatches(m, pair.target));
+      if (list !== undefined && options.spec.isDone(member)) {
         ledger.settle(pair, 'success', {
-          memberStatus: member.status,
-          message: 'Shared by the request whose response was lost.',
+          memberStatus: member?.status,
+          message: 'Done by the request whose response was lost.',
         });
       } else {
         still.push(pair);
@@ -238,7 +237,13 @@ async function awaitJob(
   const members = await readMembersOrUndefined(batch.images, options);
   for (const pair of batch.pairs) {
     const item = findResultItem(job, pair, batch.targets.length);
-    const outcome = decideOutcome(pair, job, item, members?.get(pair.imageId));
+    const outcome = decideOutcome(
+      pair,
+      job,
+      item,
+      members?.get(pair.imageId),
+      options.spec,
+    );
     ledger.settle(pair, outcome.status, outcome);
   }
 }

@@ -8,11 +8,20 @@ import type { Target } from '../inputs.js';
 
 /** Final outcomes of a pair, as reported in `results`. */
 export type PairStatus =
-  'success' | 'already-shared' | 'failed' | 'skipped' | 'submitted' | 'unknown';
+  | 'success'
+  | 'already-shared'
+  | 'not-shared'
+  | 'planned'
+  | 'failed'
+  | 'skipped'
+  | 'submitted'
+  | 'unknown';
 
 export const PAIR_STATUSES: readonly PairStatus[] = [
   'success',
   'already-shared',
+  'not-shared',
+  'planned',
   'failed',
   'skipped',
   'submitted',
@@ -52,7 +61,16 @@ export interface Settlement {
   message?: string | undefined;
 }
 
-export class Ledger {
+/** What the report reads: one region's ledger, or several merged. */
+export interface LedgerView {
+  readonly regions: readonly string[];
+  readonly pairs: readonly Pair[];
+  results(): PairResult[];
+  counts(): Record<PairStatus, number>;
+  jobIds(): string[];
+}
+
+export class Ledger implements LedgerView {
   readonly region: string;
   readonly #pairs: Pair[] = [];
   readonly #index = new Map<string, Pair>();
@@ -77,6 +95,10 @@ export class Ledger {
         this.#index.set(pairKey(imageId, target), pair);
       }
     }
+  }
+
+  get regions(): readonly string[] {
+    return [this.region];
   }
 
   /** All pairs in input order. */
@@ -113,6 +135,17 @@ export class Ledger {
     pair.message = details.message;
   }
 
+  /**
+   * Changes a settled pair's status, for what is learnt after its job: a
+   * shared image that the receiving project then rejects.
+   */
+  revise(pair: Pair, status: PairStatus, details: Settlement = {}): void {
+    pair.state = status;
+    pair.memberStatus = details.memberStatus;
+    pair.errorCode = details.errorCode;
+    pair.message = details.message;
+  }
+
   /** Settles every pair still open or in a job, as at a timeout or cancellation. */
   settleRemaining(inJob: PairStatus, open: PairStatus, message: string): void {
     for (const pair of this.#pairs) {
@@ -128,9 +161,7 @@ export class Ledger {
 
   /** Counts the pairs of each final status; unsettled pairs count as unknown. */
   counts(): Record<PairStatus, number> {
-    const counts = Object.fromEntries(
-      PAIR_STATUSES.map((status) => [status, 0]),
-    ) as Record<PairStatus, number>;
+    const counts = zeroCounts();
     for (const pair of this.#pairs) counts[finalStatus(pair)] += 1;
     return counts;
   }
@@ -147,6 +178,47 @@ export class Ledger {
       );
     }
   }
+}
+
+/** Merges the ledgers of several regions for the report, in region order. */
+export class MergedLedger implements LedgerView {
+  readonly #ledgers: readonly Ledger[];
+
+  constructor(ledgers: readonly Ledger[]) {
+    this.#ledgers = ledgers;
+  }
+
+  get regions(): readonly string[] {
+    return this.#ledgers.map((ledger) => ledger.region);
+  }
+
+  get pairs(): readonly Pair[] {
+    return this.#ledgers.flatMap((ledger) => ledger.pairs);
+  }
+
+  results(): PairResult[] {
+    return this.#ledgers.flatMap((ledger) => ledger.results());
+  }
+
+  counts(): Record<PairStatus, number> {
+    const counts = zeroCounts();
+    for (const ledger of this.#ledgers) {
+      for (const [status, count] of Object.entries(ledger.counts())) {
+        counts[status as PairStatus] += count;
+      }
+    }
+    return counts;
+  }
+
+  jobIds(): string[] {
+    return this.#ledgers.flatMap((ledger) => ledger.jobIds());
+  }
+}
+
+function zeroCounts(): Record<PairStatus, number> {
+  return Object.fromEntries(
+    PAIR_STATUSES.map((status) => [status, 0]),
+  ) as Record<PairStatus, number>;
 }
 
 /** Key of a pair in lookup maps. */

@@ -7,6 +7,7 @@
 import { JobStatus } from '../constants.js';
 import type { ImageMember, Job, JobResultItem } from '../cloud/ims.js';
 import type { PairStatus, Pair, Settlement } from './ledger.js';
+import type { OperationSpec } from './operations.js';
 import { memberMatches } from './preflight.js';
 
 export interface Outcome extends Settlement {
@@ -58,28 +59,32 @@ export function decideOutcome(
   job: Job,
   item: JobResultItem | undefined,
   members: ImageMember[] | undefined,
+  spec?: OperationSpec,
 ): Outcome {
   const itemStatus = normaliseItemStatus(item?.status);
   const jobFailure = describeJobFailure(job);
+  const isDone =
+    spec?.isDone ?? ((m: ImageMember | undefined) => m !== undefined);
   if (members !== undefined) {
     const member = members.find((m) => memberMatches(m, pair.target));
-    if (member) {
+    if (isDone(member)) {
       return {
         status: 'success',
-        memberStatus: member.status,
+        memberStatus: member?.status,
         message:
           itemStatus === 'failed'
-            ? `The job reported this pair as failed, but the image's members list it (${member.status}).`
+            ? `The job reported this pair as failed, but the image's members show it done${member ? ` (${member.status})` : ''}.`
             : undefined,
       };
     }
     if (itemStatus === 'success' && job.status === JobStatus.Success) {
       return {
         status: 'failed',
-        message: `Job ${job.job_id ?? ''} reported this pair as shared, but the image's members do not list ${pair.target.id}.`,
+        memberStatus: member?.status,
+        message: `Job ${job.job_id ?? ''} reported this pair as done, but the image's members ${member ? `show ${pair.target.id} as ${member.status}` : `do not list ${pair.target.id}`}.`,
       };
     }
-    return { status: 'failed', ...jobFailure };
+    return { status: 'failed', memberStatus: member?.status, ...jobFailure };
   }
   if (job.status === JobStatus.Success && itemStatus === 'success') {
     return {

@@ -7,7 +7,9 @@
 import type { CloudProfile } from '../cloud/endpoints.js';
 import { WHOLE_IMAGE_MEMBER_LIMIT } from '../cloud/endpoints.js';
 import type { ImageInfo, ImageMember, ImsClient } from '../cloud/ims.js';
-import type { Target } from '../inputs.js';
+import { ApiError } from '../errors.js';
+import type { Operation, Target } from '../inputs.js';
+import type { OperationSpec } from './operations.js';
 import type { Ledger, Pair } from './ledger.js';
 import { mapWithConcurrency } from './concurrency.js';
 
@@ -61,15 +63,27 @@ export function isWholeImage(image: ImageInfo | undefined): boolean {
   return flag === true || flag === 'true';
 }
 
-/** Reads each image and, for the caller's own shareable images, its members. */
+/**
+ * Reads each image and, for the caller's own images, its members. For
+ * `accept` and `reject` the caller is the receiving project: only its own
+ * member entry is read, and an image it is no member of has none.
+ */
 export async function readImageFacts(
   ims: ImsClient,
   imageIds: string[],
   projectId: string,
   concurrency: number,
   signal: AbortSignal,
+  operation: Operation = 'share',
 ): Promise<Map<string, ImageFacts>> {
+  const receiving = operation === 'accept' || operation === 'reject';
   const facts = await mapWithConcurrency(imageIds, concurrency, async (id) => {
+    if (receiving) {
+      return [
+        id,
+        { image: undefined, members: await readOwnMembership(ims, id, signal) },
+      ] as const;
+    }
     const image = await ims.showImage(id, signal);
     const owned = image?.owner?.toLowerCase() === projectId;
     const members = owned ? await ims.listImageMembers(id, signal) : [];
@@ -78,10 +92,26 @@ export async function readImageFacts(
   return new Map(facts);
 }
 
+/** Lists the members a receiving project can see; a 404 means it is none. */
+async function readOwnMembership(
+  ims: ImsClient,
+  imageId: string,
+  signal: AbortSignal,
+): Promise<ImageMember[]> {
+  try {
+    return await ims.listImageMembers(imageId, signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return [];
+    throw error;
+  }
+}
+
 export interface PreflightOptions {
   projectId: string;
   region: string;
   cloud: CloudProfile;
+  /** The operation; `share` when absent. */
+  spec?: OperationSpec;
 }
 
 /**
