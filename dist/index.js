@@ -68221,20 +68221,20 @@ function setOutputs(ledger, status, resultsFile) {
 ;// CONCATENATED MODULE: ./src/report/status.ts
 /** The step's overall outcome, derived from the ledger's counts. */
 /**
- * Returns the step status: `cancelled` and `timed-out` first, then `failed`
- * when any pair failed, was skipped or ended unknown, `planned` for a dry
- * run, `submitted` when jobs were left running, else `success`.
+ * Returns the step status: `cancelled` and `timed-out` first, `planned` for
+ * a dry run, then `failed` when any pair failed, was skipped or ended
+ * unknown, `submitted` when jobs were left running, else `success`.
  */
 function computeStepStatus(counts, end) {
     if (end.cancelled)
         return 'cancelled';
     if (end.timedOut)
         return 'timed-out';
+    if (end.dryRun)
+        return 'planned';
     if (counts.failed > 0 || counts.skipped > 0 || counts.unknown > 0) {
         return 'failed';
     }
-    if (end.dryRun)
-        return 'planned';
     if (counts.submitted > 0)
         return 'submitted';
     return 'success';
@@ -70134,6 +70134,8 @@ function createHttpClient(options) {
 const IAM_MAX_KEY_SECONDS = 86_400;
 /** Longest lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
 const STS_MAX_KEY_SECONDS = 43_200;
+/** An agency's default maximum session: 1 hour. */
+const STS_DEFAULT_KEY_SECONDS = 3_600;
 /** Resolves endpoints, signs in, and finds the owner's project ID. */
 async function openSession(inputs, options) {
     const { logger } = options;
@@ -70147,8 +70149,9 @@ async function openSession(inputs, options) {
     const signIn = await signInWith(method, inputs, endpoints, options);
     logger.info(`Credentials: ${signIn.description}.`);
     const http = createClient(inputs, options, authorizerFor(signIn.credentials));
+    const configured = options.useConfiguredProject ?? true;
     const projectId = inputs.projectId ??
-        projectFromEnvironment(options) ??
+        (configured ? projectFromEnvironment(options) : undefined) ??
         signIn.projectId ??
         (await lookUpProject(inputs, endpoints, http, options));
     return {
@@ -70169,6 +70172,9 @@ async function signInWith(method, inputs, endpoints, options) {
     try {
         if (method.kind === 'password') {
             return await signInWithPassword(method, inputs, endpoints, http, options);
+        }
+        if (method.kind === 'oidc-sts' && endpoints.sts === undefined) {
+            throw noStsEndpoint(endpoints);
         }
         const idToken = await requestIdToken(method.audience, options);
         const keys = method.kind === 'oidc-iam'
@@ -70234,17 +70240,36 @@ async function keysFromIdentityProvider(identityProvider, idToken, inputs, endpo
     return createTemporaryKeys(http, endpoints.iam, token, duration, options.signal);
 }
 async function keysFromAgency(providerUrn, agencyUrn, idToken, inputs, endpoints, http, options) {
-    if (endpoints.sts === undefined) {
-        throw new InputError(Inputs.Agency, `Cloud ${endpoints.cloud.name} documents no STS endpoint for the agency route. ` +
-            `Set ${Inputs.StsEndpoint}, or sign in through an IAM identity provider (${Inputs.IdentityProvider} without ${Inputs.Agency}).`);
-    }
-    return assumeAgencyWithOidc(http, endpoints.sts, {
+    if (endpoints.sts === undefined)
+        throw noStsEndpoint(endpoints);
+    const sts = endpoints.sts;
+    const assume = (durationSeconds) => assumeAgencyWithOidc(http, sts, {
         providerUrn,
         agencyUrn,
         sessionName: buildSessionName(options.env),
         idToken,
-        durationSeconds: keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS),
+        durationSeconds,
     }, options.signal);
+    const wanted = keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS);
+    try {
+        return await assume(wanted);
+    }
+    catch (error) {
+        // An agency's maximum session lasts 1 to 12 hours and cannot be read
+        // before assuming it; 1 hour is the default, so fall back to it once.
+        if (!(error instanceof ApiError &&
+            error.status === 400 &&
+            wanted > STS_DEFAULT_KEY_SECONDS)) {
+            throw error;
+        }
+        options.logger.warning(`STS refused temporary keys for ${wanted} s (${error.serviceMessage ?? error.message}); ` +
+            `asking for ${STS_DEFAULT_KEY_SECONDS} s. Keys may expire before the timeout: raise the agency's maximum session duration.`);
+        return assume(STS_DEFAULT_KEY_SECONDS);
+    }
+}
+function noStsEndpoint(endpoints) {
+    return new InputError(Inputs.Agency, `Cloud ${endpoints.cloud.name} documents no STS endpoint for the agency route. ` +
+        `Set ${Inputs.StsEndpoint}, or sign in through an IAM identity provider (${Inputs.IdentityProvider} without ${Inputs.Agency}).`);
 }
 function createClient(inputs, options, authorize) {
     return new HttpClient({
@@ -70432,17 +70457,52 @@ async function readOwnMembership(ims, imageId, signal) {
  * `failed` for pairs that cannot succeed (with the reason and the fix).
  */
 function applyPreflight(ledger, facts, options) {
+    const operation = options.spec?.name ?? 'share';
     const byImage = groupByImage(ledger.open());
     for (const [imageId, pairs] of byImage) {
         const fact = facts.get(imageId) ?? { image: undefined, members: [] };
-        const problem = findImageProblem(imageId, fact.image, options.projectId, options.region, options.cloud);
+        const problem = findProblemFor(operation, imageId, fact, options);
         if (problem !== undefined) {
-            for (const pair of pairs)
+            for (const pair of pairs) {
                 ledger.settle(pair, 'failed', { message: problem });
+            }
+            continue;
+        }
+        if (operation !== 'share' && options.spec) {
+            settleByMember(ledger, pairs, fact.members, options.spec);
             continue;
         }
         const remaining = settleSharedPairs(ledger, pairs, fact.members, options);
         enforceMemberLimit(ledger, remaining, fact, options.cloud);
+    }
+}
+function findProblemFor(operation, imageId, fact, options) {
+    if (operation === 'share') {
+        return findImageProblem(imageId, fact.image, options.projectId, options.region, options.cloud);
+    }
+    if (operation !== 'unshare')
+        return undefined;
+    if (fact.image === undefined) {
+        return `Image ${imageId} was not found in region ${options.region}. Check the image ID and the region input.`;
+    }
+    if (fact.image.owner?.toLowerCase() !== options.projectId) {
+        return `Image ${imageId} belongs to project ${fact.image.owner ?? 'unknown'}, not to ${options.projectId}. Only the owner can stop sharing it.`;
+    }
+    return undefined;
+}
+/** Settles pairs of `unshare`, `accept` and `reject` that need no job. */
+function settleByMember(ledger, pairs, members, spec) {
+    for (const pair of pairs) {
+        const member = members.find((m) => memberMatches(m, pair.target));
+        const status = spec.settledBefore(member);
+        if (status === undefined)
+            continue;
+        ledger.settle(pair, status, {
+            memberStatus: member?.status,
+            message: status === 'not-shared'
+                ? `Image ${pair.imageId} is not shared with ${pair.target.type} ${pair.target.id}; nothing to ${spec.verb}.`
+                : `Already ${member?.status ?? 'done'}; nothing sent.`,
+        });
     }
 }
 function settleSharedPairs(ledger, pairs, members, options) {
@@ -71098,13 +71158,18 @@ async function runRegion(plan, context) {
     let ledger = new Ledger(plan.region, plan.imageIds, targetsOf(plan, inputs, undefined));
     let session;
     try {
-        session = await openSession({ ...inputs, region: plan.region }, {
+        session = await openSession({
+            ...inputs,
+            region: plan.region,
+            projectId: plan.region === inputs.region ? inputs.projectId : undefined,
+        }, {
             env: context.env,
             clock: context.clock,
             sleep: context.sleep,
             logger: coreLogger,
             signal: context.signal,
             userAgent: 'ims-share-images-action',
+            useConfiguredProject: plan.region === inputs.region,
             getIdToken: (audience) => core/* getIDToken */.V9(audience),
         });
         const named = await resolveImageNames(session.ims, plan.imageNames, plan.region, inputs.concurrency, context.signal);
@@ -71209,11 +71274,15 @@ async function report(outcomes, context, durationMs) {
     for (const outcome of outcomes)
         settleAfterStop(outcome, cancelled);
     const ledger = new MergedLedger(outcomes.map((o) => o.ledger));
-    const status = computeStepStatus(ledger.counts(), {
+    const fatal = outcomes.some((o) => o.fatal !== undefined);
+    const computed = computeStepStatus(ledger.counts(), {
         cancelled,
         timedOut: outcomes.some((o) => o.timedOut),
         dryRun: context.inputs.dryRun,
     });
+    // A region that stopped on an error fails the step even when it had no
+    // pairs yet, such as when an image name did not resolve.
+    const status = fatal && !cancelled ? 'failed' : computed;
     await core/* group */.Os('Results', async () => {
         const file = await writeResultsFile(ledger, context.env.RUNNER_TEMP).catch((error) => {
             core/* warning */.$e(`Writing the results file failed: ${errorMessage(error)}`);
@@ -71233,6 +71302,10 @@ async function report(outcomes, context, durationMs) {
     });
     if (isFailure(status)) {
         core/* setFailed */.C1(`${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes)}`);
+    }
+    else if (status === 'planned' && ledger.counts().failed > 0) {
+        annotateFailures(ledger);
+        core/* setFailed */.C1(`${FAILURE_PREFIX}: the dry run found ${ledger.counts().failed} pair(s) that cannot be done; see the results.`);
     }
 }
 /** Settles what a fatal error or cancellation left open or waiting. */

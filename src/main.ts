@@ -113,7 +113,11 @@ async function runRegion(
   let session: Session | undefined;
   try {
     session = await openSession(
-      { ...inputs, region: plan.region },
+      {
+        ...inputs,
+        region: plan.region,
+        projectId: plan.region === inputs.region ? inputs.projectId : undefined,
+      },
       {
         env: context.env,
         clock: context.clock,
@@ -121,6 +125,7 @@ async function runRegion(
         logger: coreLogger,
         signal: context.signal,
         userAgent: 'ims-share-images-action',
+        useConfiguredProject: plan.region === inputs.region,
         getIdToken: (audience) => core.getIDToken(audience),
       },
     );
@@ -277,11 +282,15 @@ async function report(
     outcomes.some((o) => o.fatal instanceof CancelledError);
   for (const outcome of outcomes) settleAfterStop(outcome, cancelled);
   const ledger = new MergedLedger(outcomes.map((o) => o.ledger));
-  const status = computeStepStatus(ledger.counts(), {
+  const fatal = outcomes.some((o) => o.fatal !== undefined);
+  const computed = computeStepStatus(ledger.counts(), {
     cancelled,
     timedOut: outcomes.some((o) => o.timedOut),
     dryRun: context.inputs.dryRun,
   });
+  // A region that stopped on an error fails the step even when it had no
+  // pairs yet, such as when an image name did not resolve.
+  const status: StepStatus = fatal && !cancelled ? 'failed' : computed;
   await core.group('Results', async () => {
     const file = await writeResultsFile(ledger, context.env.RUNNER_TEMP).catch(
       (error: unknown) => {
@@ -303,6 +312,11 @@ async function report(
   if (isFailure(status)) {
     core.setFailed(
       `${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes)}`,
+    );
+  } else if (status === 'planned' && ledger.counts().failed > 0) {
+    annotateFailures(ledger);
+    core.setFailed(
+      `${FAILURE_PREFIX}: the dry run found ${ledger.counts().failed} pair(s) that cannot be done; see the results.`,
     );
   }
 }

@@ -29,7 +29,7 @@ import {
 } from './cloud/federation.js';
 import { IamClient } from './cloud/iam.js';
 import { ImsClient } from './cloud/ims.js';
-import { InputError } from './errors.js';
+import { ApiError, InputError } from './errors.js';
 import { HttpClient } from './http/client.js';
 import type { Authorizer } from './http/types.js';
 import { parseProjectIds, type ActionInputs } from './inputs.js';
@@ -49,6 +49,12 @@ export interface SessionOptions {
   logger: Logger;
   signal: AbortSignal;
   userAgent: string;
+  /**
+   * Whether `project-id` and the project variables apply. They name one
+   * project, so only the `region` input's region uses them; the other
+   * regions of `regions` look their project up with IAM.
+   */
+  useConfiguredProject?: boolean;
   /** Requests a GitHub OIDC ID token; `core.getIDToken` in production. */
   getIdToken: (audience: string) => Promise<string>;
 }
@@ -57,6 +63,8 @@ export interface SessionOptions {
 const IAM_MAX_KEY_SECONDS = 86_400;
 /** Longest lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
 const STS_MAX_KEY_SECONDS = 43_200;
+/** An agency's default maximum session: 1 hour. */
+const STS_DEFAULT_KEY_SECONDS = 3_600;
 
 /** Resolves endpoints, signs in, and finds the owner's project ID. */
 export async function openSession(
@@ -85,9 +93,10 @@ export async function openSession(
   const signIn = await signInWith(method, inputs, endpoints, options);
   logger.info(`Credentials: ${signIn.description}.`);
   const http = createClient(inputs, options, authorizerFor(signIn.credentials));
+  const configured = options.useConfiguredProject ?? true;
   const projectId =
     inputs.projectId ??
-    projectFromEnvironment(options) ??
+    (configured ? projectFromEnvironment(options) : undefined) ??
     signIn.projectId ??
     (await lookUpProject(inputs, endpoints, http, options));
   return {
@@ -120,6 +129,9 @@ async function signInWith(
   try {
     if (method.kind === 'password') {
       return await signInWithPassword(method, inputs, endpoints, http, options);
+    }
+    if (method.kind === 'oidc-sts' && endpoints.sts === undefined) {
+      throw noStsEndpoint(endpoints);
     }
     const idToken = await requestIdToken(method.audience, options);
     const keys =
@@ -254,27 +266,47 @@ async function keysFromAgency(
   http: HttpClient,
   options: SessionOptions,
 ): Promise<TemporaryKeys> {
-  if (endpoints.sts === undefined) {
-    throw new InputError(
-      Inputs.Agency,
-      `Cloud ${endpoints.cloud.name} documents no STS endpoint for the agency route. ` +
-        `Set ${Inputs.StsEndpoint}, or sign in through an IAM identity provider (${Inputs.IdentityProvider} without ${Inputs.Agency}).`,
+  if (endpoints.sts === undefined) throw noStsEndpoint(endpoints);
+  const sts = endpoints.sts;
+  const assume = (durationSeconds: number): Promise<TemporaryKeys> =>
+    assumeAgencyWithOidc(
+      http,
+      sts,
+      {
+        providerUrn,
+        agencyUrn,
+        sessionName: buildSessionName(options.env),
+        idToken,
+        durationSeconds,
+      },
+      options.signal,
     );
+  const wanted = keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS);
+  try {
+    return await assume(wanted);
+  } catch (error) {
+    // An agency's maximum session lasts 1 to 12 hours and cannot be read
+    // before assuming it; 1 hour is the default, so fall back to it once.
+    if (!(
+      error instanceof ApiError &&
+      error.status === 400 &&
+      wanted > STS_DEFAULT_KEY_SECONDS
+    )) {
+      throw error;
+    }
+    options.logger.warning(
+      `STS refused temporary keys for ${wanted} s (${error.serviceMessage ?? error.message}); ` +
+        `asking for ${STS_DEFAULT_KEY_SECONDS} s. Keys may expire before the timeout: raise the agency's maximum session duration.`,
+    );
+    return assume(STS_DEFAULT_KEY_SECONDS);
   }
-  return assumeAgencyWithOidc(
-    http,
-    endpoints.sts,
-    {
-      providerUrn,
-      agencyUrn,
-      sessionName: buildSessionName(options.env),
-      idToken,
-      durationSeconds: keyDurationSeconds(
-        inputs.timeoutMs,
-        STS_MAX_KEY_SECONDS,
-      ),
-    },
-    options.signal,
+}
+
+function noStsEndpoint(endpoints: Endpoints): InputError {
+  return new InputError(
+    Inputs.Agency,
+    `Cloud ${endpoints.cloud.name} documents no STS endpoint for the agency route. ` +
+      `Set ${Inputs.StsEndpoint}, or sign in through an IAM identity provider (${Inputs.IdentityProvider} without ${Inputs.Agency}).`,
   );
 }
 

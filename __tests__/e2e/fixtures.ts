@@ -15,6 +15,13 @@ export const OWNER_TEMP_KEY = {
   token: 'demo-security-token-1',
 };
 export const OWNER_PROJECT = '988f29eec663aaaa8f503baf49d24fc7';
+export const OWNER_ACCOUNT = '661a247ff911916374f72c9033c828c7';
+/** The partner account, which owns the TARGETS.partner project. */
+export const PARTNER_KEY = {
+  ak: 'PARTNERACCESSKEY0001',
+  sk: 'PARTNERSECRETKEY000000000000000000000001',
+};
+export const PARTNER_ACCOUNT = '8f33092299cb4d5662b38fd3f8d7bbf4';
 export const REGION = 'ap-southeast-1';
 
 export const IMAGES = {

@@ -13,9 +13,9 @@ export interface RunEnd {
 }
 
 /**
- * Returns the step status: `cancelled` and `timed-out` first, then `failed`
- * when any pair failed, was skipped or ended unknown, `planned` for a dry
- * run, `submitted` when jobs were left running, else `success`.
+ * Returns the step status: `cancelled` and `timed-out` first, `planned` for
+ * a dry run, then `failed` when any pair failed, was skipped or ended
+ * unknown, `submitted` when jobs were left running, else `success`.
  */
 export function computeStepStatus(
   counts: Record<PairStatus, number>,
@@ -23,10 +23,10 @@ export function computeStepStatus(
 ): StepStatus {
   if (end.cancelled) return 'cancelled';
   if (end.timedOut) return 'timed-out';
+  if (end.dryRun) return 'planned';
   if (counts.failed > 0 || counts.skipped > 0 || counts.unknown > 0) {
     return 'failed';
   }
-  if (end.dryRun) return 'planned';
   if (counts.submitted > 0) return 'submitted';
   return 'success';
 }

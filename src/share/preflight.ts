@@ -123,23 +123,69 @@ export function applyPreflight(
   facts: Map<string, ImageFacts>,
   options: PreflightOptions,
 ): void {
+  const operation = options.spec?.name ?? 'share';
   const byImage = groupByImage(ledger.open());
   for (const [imageId, pairs] of byImage) {
     const fact = facts.get(imageId) ?? { image: undefined, members: [] };
-    const problem = findImageProblem(
+    const problem = findProblemFor(operation, imageId, fact, options);
+    if (problem !== undefined) {
+      for (const pair of pairs) {
+        ledger.settle(pair, 'failed', { message: problem });
+      }
+      continue;
+    }
+    if (operation !== 'share' && options.spec) {
+      settleByMember(ledger, pairs, fact.members, options.spec);
+      continue;
+    }
+    const remaining = settleSharedPairs(ledger, pairs, fact.members, options);
+    enforceMemberLimit(ledger, remaining, fact, options.cloud);
+  }
+}
+
+function findProblemFor(
+  operation: Operation,
+  imageId: string,
+  fact: ImageFacts,
+  options: PreflightOptions,
+): string | undefined {
+  if (operation === 'share') {
+    return findImageProblem(
       imageId,
       fact.image,
       options.projectId,
       options.region,
       options.cloud,
     );
-    if (problem !== undefined) {
-      for (const pair of pairs)
-        ledger.settle(pair, 'failed', { message: problem });
-      continue;
-    }
-    const remaining = settleSharedPairs(ledger, pairs, fact.members, options);
-    enforceMemberLimit(ledger, remaining, fact, options.cloud);
+  }
+  if (operation !== 'unshare') return undefined;
+  if (fact.image === undefined) {
+    return `Image ${imageId} was not found in region ${options.region}. Check the image ID and the region input.`;
+  }
+  if (fact.image.owner?.toLowerCase() !== options.projectId) {
+    return `Image ${imageId} belongs to project ${fact.image.owner ?? 'unknown'}, not to ${options.projectId}. Only the owner can stop sharing it.`;
+  }
+  return undefined;
+}
+
+/** Settles pairs of `unshare`, `accept` and `reject` that need no job. */
+function settleByMember(
+  ledger: Ledger,
+  pairs: Pair[],
+  members: ImageMember[],
+  spec: OperationSpec,
+): void {
+  for (const pair of pairs) {
+    const member = members.find((m) => memberMatches(m, pair.target));
+    const status = spec.settledBefore(member);
+    if (status === undefined) continue;
+    ledger.settle(pair, status, {
+      memberStatus: member?.status,
+      message:
+        status === 'not-shared'
+          ? `Image ${pair.imageId} is not shared with ${pair.target.type} ${pair.target.id}; nothing to ${spec.verb}.`
+          : `Already ${member?.status ?? 'done'}; nothing sent.`,
+    });
   }
 }
 
