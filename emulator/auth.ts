@@ -72,6 +72,14 @@ function authenticateToken(
       `${PREFIX} token expires, expires_at: ${isoMicros(record.expiresMs)}`,
     );
   }
+  // NOTE: the gateway's message for an unscoped token is not documented.
+  if (record.scope === 'unscoped') {
+    throw apigwError(
+      401,
+      'APIGW.0301',
+      `${PREFIX} the token is unscoped; exchange it for temporary access keys or request a scoped token`,
+    );
+  }
   return { kind: 'token', account, tokenProjectId: record.projectId };
 }
 

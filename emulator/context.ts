@@ -18,8 +18,8 @@ export interface HandlerContext {
   jobDurationMs?: number | null;
 }
 
-/** Route handler. */
-export type Handler = (context: HandlerContext) => Reply;
+/** Route handler; only the runner's ID-token route answers asynchronously. */
+export type Handler = (context: HandlerContext) => Reply | Promise<Reply>;
 
 /** Returns the caller and its project; raises when the route forgot auth. */
 export function callerProject(context: HandlerContext): {

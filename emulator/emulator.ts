@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock.js';
 import { FaultStore, type FaultCounts, type FaultSpec } from './faults.js';
+import type { IdTokenSource, IssuedCredential } from './federation-types.js';
 import { JobEngine } from './jobs.js';
+import { ID_TOKEN_PATH } from './runner-token-handler.js';
 import { createEmulatorServer, type RequestLogEntry } from './server.js';
 import {
   parseImage,
@@ -16,7 +18,7 @@ import {
   type ImageInput,
   type StateFile,
 } from './state-file.js';
-import { Store } from './store.js';
+import { Store, type TokenRecord } from './store.js';
 import { isoMillis } from './time-format.js';
 import type {
   Account,
@@ -104,6 +106,22 @@ export interface Emulator {
   jobs(): JobSnapshot[];
   /** Changes a running job's duration; null makes it never finish. */
   setJobDuration(jobId: string, durationMs: number | null): void;
+  /**
+   * Value for `ACTIONS_ID_TOKEN_REQUEST_URL`: the runner ID-token endpoint,
+   * with `?api-version=2.0` so that `getIDToken` can append `&audience=`.
+   */
+  readonly idTokenRequestUrl: string;
+  /** Value for `ACTIONS_ID_TOKEN_REQUEST_TOKEN` (state `runnerIdToken.requestToken`). */
+  readonly idTokenRequestToken: string;
+  /**
+   * Sets the function that issues runner ID tokens for an audience; null
+   * returns to the built-in signer, which needs `runnerIdToken.privateKey`.
+   */
+  setIdTokenSource(source: IdTokenSource | null): void;
+  /** Returns copies of the temporary keys issued by IAM and STS, oldest first. */
+  issuedCredentials(): IssuedCredential[];
+  /** Returns copies of the IAM tokens issued, oldest first. */
+  tokens(): TokenRecord[];
 }
 
 const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
@@ -239,6 +257,13 @@ function buildApi(parts: Parts, close: () => Promise<void>): Emulator {
       return [...store.jobs.values()].map((job) => snapshot(jobs, job));
     },
     setJobDuration: (jobId, durationMs) => jobs.setDuration(jobId, durationMs),
+    idTokenRequestUrl: `${parts.url}${ID_TOKEN_PATH}?api-version=2.0`,
+    idTokenRequestToken: store.runnerIdToken.requestToken,
+    setIdTokenSource: (source) => {
+      store.idTokenSource = source;
+    },
+    issuedCredentials: () => structuredClone(store.issuedCredentials),
+    tokens: () => [...store.tokens.values()].map((token) => ({ ...token })),
   };
 }
 

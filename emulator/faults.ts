@@ -14,6 +14,10 @@ export const ROUTE_NAMES = [
   'listImages',
   'listProjects',
   'createToken',
+  'createTokenWithIdToken',
+  'createTemporaryAccessKey',
+  'assumeAgencyWithOidc',
+  'getIdToken',
 ] as const;
 
 /** Name of an emulated operation. */

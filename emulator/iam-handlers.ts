@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HandlerContext } from './context.js';
 import { iamError, ok, type Reply } from './reply.js';
+import { pick, readJson } from './json-body.js';
 import { headerValue, queryValue } from './request.js';
 import { isoMicros } from './time-format.js';
 import type { Account, IamUser, Project } from './types.js';
@@ -82,7 +83,10 @@ export function createToken(context: HandlerContext): Reply {
     token,
     accountId: account.id,
     userId: iamUser.id,
+    userName: iamUser.name,
+    scope: 'project',
     projectId: project.id,
+    identityProviderId: null,
     issuedMs: now,
     expiresMs,
   });
@@ -161,23 +165,4 @@ function scopeProject(
     );
   }
   return project;
-}
-
-function readJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw iamError(400, 'Bad Request', 'The request body is not valid JSON.');
-  }
-}
-
-function pick(value: unknown, path: string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) {
-      return undefined;
-    }
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }

@@ -18,6 +18,7 @@ export {
   type RouteName,
   type RouteSelector,
 } from './faults.js';
+export type * from './federation-types.js';
 export type { RequestLogEntry } from './server.js';
 export { defaultSettings } from './settings.js';
 export {
@@ -37,6 +38,13 @@ export type {
   MemberInput,
   StateFile,
 } from './state-file.js';
+export {
+  providerUrn,
+  type AgencyInput,
+  type IdentityProviderInput,
+  type RunnerIdTokenInput,
+} from './state-federation.js';
+export type { TokenRecord, TokenScope } from './store.js';
 export { sdkDate } from './time-format.js';
 export type * from './types.js';
 export { StateError } from './validate.js';

@@ -6,6 +6,7 @@ import type { Handler } from './context.js';
 import type { RouteName } from './faults.js';
 import { listImages } from './images-handler.js';
 import { createToken, listProjects } from './iam-handlers.js';
+import { createTokenWithIdToken } from './id-token-handler.js';
 import { showJob } from './job-handler.js';
 import { glanceListMembers, listMembers } from './member-listing.js';
 import {
@@ -13,6 +14,9 @@ import {
   deleteMembers,
   updateMembers,
 } from './members-handlers.js';
+import { getIdToken, ID_TOKEN_PATH } from './runner-token-handler.js';
+import { createTemporaryAccessKey } from './security-token-handler.js';
+import { assumeAgencyWithOidc } from './sts-handler.js';
 
 /**
  * Authentication of a route: `none` (no credentials), `account` (any valid
@@ -75,6 +79,28 @@ export const ROUTES: readonly Route[] = [
   route('listImages', 'GET', '/v2/cloudimages', 'header', listImages),
   route('listProjects', 'GET', '/v3/projects', 'account', listProjects),
   route('createToken', 'POST', '/v3/auth/tokens', 'none', createToken),
+  route(
+    'createTokenWithIdToken',
+    'POST',
+    '/v3.0/OS-AUTH/id-token/tokens',
+    'none',
+    createTokenWithIdToken,
+  ),
+  route(
+    'createTemporaryAccessKey',
+    'POST',
+    '/v3.0/OS-CREDENTIAL/securitytokens',
+    'none',
+    createTemporaryAccessKey,
+  ),
+  route(
+    'assumeAgencyWithOidc',
+    'POST',
+    '/v5/agencies/assume-with-oidc',
+    'none',
+    assumeAgencyWithOidc,
+  ),
+  route('getIdToken', 'GET', ID_TOKEN_PATH, 'none', getIdToken),
 ];
 
 /** Route with the path parameters of a request. */

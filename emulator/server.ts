@@ -99,7 +99,7 @@ async function handle(
     signature: readSignature(request),
   };
   deps.jobs.settleDue();
-  const outcome = decide(deps, request, entry);
+  const outcome = await decide(deps, request, entry);
   await finish(deps, response, entry, outcome);
 }
 
@@ -109,11 +109,11 @@ interface Outcome {
   action: FaultAction | null;
 }
 
-function decide(
+async function decide(
   deps: ServerDeps,
   request: ParsedRequest,
   entry: RequestLogEntry,
-): Outcome {
+): Promise<Outcome> {
   const match = matchRoute(request.method, request.segments);
   if (!match) {
     return {
@@ -140,7 +140,7 @@ function decide(
     );
     entry.fault = fault?.spec.action.kind ?? null;
     const action = fault?.spec.action ?? null;
-    return runWithFault(deps, context, match, action);
+    return await runWithFault(deps, context, match, action);
   } catch (error) {
     return { reply: errorReply(error, deps), action: null };
   }
@@ -173,12 +173,12 @@ function buildContext(
   return context;
 }
 
-function runWithFault(
+async function runWithFault(
   deps: ServerDeps,
   context: HandlerContext,
   match: RouteMatch,
   action: FaultAction | null,
-): Outcome {
+): Promise<Outcome> {
   if (action) {
     const replaced = faultReply(action, deps.clock.now());
     if (replaced) {
@@ -195,7 +195,7 @@ function runWithFault(
     }
   }
   try {
-    return { reply: match.route.handler(context), action };
+    return { reply: await match.route.handler(context), action };
   } catch (error) {
     return { reply: errorReply(error, deps), action };
   }

@@ -16,5 +16,6 @@ export function defaultSettings(): Settings {
     latencyMs: 0,
     tokenTtlMs: 24 * 60 * 60 * 1000,
     maxClockSkewMs: 15 * 60 * 1000,
+    idTokenLeewayMs: 60 * 1000,
   };
 }

@@ -1,9 +1,24 @@
 /**
  * State file: the JSON document that seeds the emulator (accounts, projects,
- * images, settings, faults). `emulator/state.schema.json` describes the same
+ * images, settings, faults, and the federated sign-in sections). `emulator/state.schema.json` describes the same
  * shape; `parseState` checks it by hand and names the failing field.
  */
 import type { FaultSpec } from './faults.js';
+import type {
+  Agency,
+  IdentityProvider,
+  RunnerIdToken,
+} from './federation-types.js';
+import {
+  checkFederationReferences,
+  defaultRunnerIdToken,
+  parseAgency,
+  parseIdentityProvider,
+  parseRunnerIdToken,
+  type AgencyInput,
+  type IdentityProviderInput,
+  type RunnerIdTokenInput,
+} from './state-federation.js';
 import { validateFault } from './validate-faults.js';
 import { validateSettings } from './validate-settings.js';
 import { HEX32, ORGANIZATION_URN, UUID } from './ids.js';
@@ -49,6 +64,9 @@ export interface StateFile {
   images?: ImageInput[];
   settings?: Partial<Settings>;
   faults?: FaultSpec[];
+  identityProviders?: IdentityProviderInput[];
+  agencies?: AgencyInput[];
+  runnerIdToken?: RunnerIdTokenInput;
 }
 
 /** Validated state with every default filled in. */
@@ -58,6 +76,9 @@ export interface LoadedState {
   images: Image[];
   settings: Partial<Settings>;
   faults: FaultSpec[];
+  identityProviders: IdentityProvider[];
+  agencies: Agency[];
+  runnerIdToken: RunnerIdToken;
 }
 
 /** Validates a parsed state file, filling defaults; `nowIso` dates members. */
@@ -70,6 +91,9 @@ export function parseState(value: unknown, nowIso: string): LoadedState {
     'images',
     'settings',
     'faults',
+    'identityProviders',
+    'agencies',
+    'runnerIdToken',
   ]);
   const accounts = asArray(root.accounts, 'accounts').map((item, index) =>
     parseAccount(item, `accounts[${index}]`),
@@ -84,8 +108,35 @@ export function parseState(value: unknown, nowIso: string): LoadedState {
   const faults = asArray(root.faults ?? [], 'faults').map((item, index) =>
     validateFault(item, `faults[${index}]`),
   );
+  const identityProviders = asArray(
+    root.identityProviders ?? [],
+    'identityProviders',
+  ).map((item, index) =>
+    parseIdentityProvider(item, `identityProviders[${index}]`),
+  );
+  const agencies = asArray(root.agencies ?? [], 'agencies').map((item, index) =>
+    parseAgency(item, `agencies[${index}]`),
+  );
+  const runnerIdToken =
+    root.runnerIdToken === undefined
+      ? defaultRunnerIdToken()
+      : parseRunnerIdToken(root.runnerIdToken, 'runnerIdToken');
   checkReferences(accounts, projects, images);
-  return { accounts, projects, images, settings, faults };
+  checkFederationReferences(
+    new Set(accounts.map((account) => account.id)),
+    identityProviders,
+    agencies,
+  );
+  return {
+    accounts,
+    projects,
+    images,
+    settings,
+    faults,
+    identityProviders,
+    agencies,
+    runnerIdToken,
+  };
 }
 
 function parseAccount(value: unknown, path: string): Account {

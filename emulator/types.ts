@@ -133,6 +133,8 @@ export interface Settings {
   tokenTtlMs: number;
   /** Maximum distance between `X-Sdk-Date` and the emulator clock. */
   maxClockSkewMs: number;
+  /** Clock leeway for the `exp` and `nbf` claims of ID tokens, in ms. */
+  idTokenLeewayMs: number;
 }
 
 /** Job status values of ShowJob. */

@@ -35,6 +35,7 @@ const CHECKS: Record<keyof Settings, Check> = {
   latencyMs: duration,
   tokenTtlMs: duration,
   maxClockSkewMs: duration,
+  idTokenLeewayMs: duration,
 };
 
 /** Validates a partial settings object; raises StateError naming the field. */
