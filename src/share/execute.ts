@@ -111,9 +111,19 @@ async function handleSubmitError(
 ): Promise<void> {
   const { ledger } = options;
   if (isOutcomeUnknown(error)) {
-    const missing = await reconcileLostSubmit(batch, error, options);
+    const { missing, membersRead } = await reconcileLostSubmit(
+      batch,
+      error,
+      options,
+    );
     if (missing.length === 0) return;
-    if (round >= MAX_SUBMIT_ROUNDS || options.clock.now() >= options.deadline) {
+    // Without a member listing, a resubmit could repeat a change the lost
+    // request already made, so the pairs stay unknown.
+    if (
+      !membersRead ||
+      round >= MAX_SUBMIT_ROUNDS ||
+      options.clock.now() >= options.deadline
+    ) {
       for (const pair of missing) {
         ledger.settle(pair, 'unknown', {
           message: `The request was sent, but its response was lost and the members do not show the change yet: ${errorMessage(error)}`,
@@ -149,13 +159,14 @@ export function isOutcomeUnknown(error: unknown): boolean {
 
 /**
  * Watches the members for a bounded while after a submit whose response was
- * lost, settling each pair that appears, and returns the pairs still missing.
+ * lost, settling each pair that appears, and returns the pairs still missing
+ * and whether the last member read succeeded.
  */
 async function reconcileLostSubmit(
   batch: Batch,
   error: unknown,
   options: ExecuteOptions,
-): Promise<Pair[]> {
+): Promise<{ missing: Pair[]; membersRead: boolean }> {
   const { clock, logger, ledger } = options;
   const note = `The outcome of a request to ${options.spec.verb} was unknown (${errorMessage(error)}).`;
   for (const pair of batch.pairs) pair.notes.push(note);
@@ -169,6 +180,7 @@ async function reconcileLostSubmit(
   let missing = batch.pairs;
   for (;;) {
     const members = await readMembersOrUndefined(batch.images, options);
+    const membersRead = members !== undefined;
     const still: Pair[] = [];
     for (const pair of missing) {
       const list = members?.get(pair.imageId);
@@ -183,7 +195,9 @@ async function reconcileLostSubmit(
       }
     }
     missing = still;
-    if (missing.length === 0 || clock.now() >= until) return missing;
+    if (missing.length === 0 || clock.now() >= until) {
+      return { missing, membersRead };
+    }
     const interval = options.reconcileIntervalMs ?? 2000;
     await options.sleep(
       Math.min(interval, until - clock.now()),
