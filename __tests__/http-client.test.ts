@@ -358,7 +358,7 @@ describe('HttpClient retries', () => {
     expect(apiError.code).toBe('APIGW.0301');
     expect(apiError.requestId).toBe('r-401');
     expect(apiError.message).toBe(
-      'Failed to query job 0123 (GET /v1/cloudimages/job/0123): HTTP 401 APIGW.0301: verify aksk signature fail (request ID r-401). Check the credentials: the access key and secret key (with the security token for temporary keys) or the IAM token, which expire; they must belong to this cloud and region.',
+      'Failed to query job 0123 (GET /v1/cloudimages/job/0123): HTTP 401 APIGW.0301: verify aksk signature fail (request ID r-401). The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).',
     );
   });
 

@@ -199,6 +199,8 @@ describe('Ledger counts', () => {
     expect(ledger.counts()).toEqual({
       success: 2,
       'already-shared': 1,
+      'not-shared': 0,
+      planned: 0,
       failed: 1,
       skipped: 0,
       submitted: 0,

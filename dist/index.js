@@ -67685,7 +67685,12 @@ var dist = __nccwpck_require__(8815);
 
 
 
-const ENTRY_KEYS = ['image-ids', 'image-names', 'project-ids'];
+const ENTRY_KEYS = [
+    'image-ids',
+    'image-names',
+    'project-ids',
+    'project-id',
+];
 /**
  * Parses the `regions` input into raw per-region list values; the caller
  * validates the lists like the top-level inputs.
@@ -67718,6 +67723,7 @@ function toEntry(region, entry) {
         imageIds: listText(entry['image-ids'], region, 'image-ids'),
         imageNames: listText(entry['image-names'], region, 'image-names'),
         projectIds: listText(entry['project-ids'], region, 'project-ids'),
+        projectId: listText(entry['project-id'], region, 'project-id'),
     };
 }
 /** Turns a YAML list or string into the text form the list parser reads. */
@@ -67855,7 +67861,7 @@ function parseBoolean(input, value) {
 }
 /** Checks image IDs (UUIDs) and returns them in lower case. */
 function parseImageIds(input, ids) {
-    return ids.map((id) => {
+    return dedupe(ids).map((id) => {
         const lower = id.toLowerCase();
         if (!UUID_PATTERN.test(lower)) {
             throw new InputError(input, `Input ${input} contains "${truncate(id)}", which is not an image ID. ` +
@@ -67866,7 +67872,7 @@ function parseImageIds(input, ids) {
 }
 /** Checks project IDs (32 hexadecimal characters) and returns them in lower case. */
 function parseProjectIds(input, ids) {
-    return ids.map((id) => {
+    return dedupe(ids).map((id) => {
         const lower = id.toLowerCase();
         if (!PROJECT_ID_PATTERN.test(lower)) {
             throw new InputError(input, `Input ${input} contains "${truncate(id)}", which is not a project ID. ` +
@@ -67878,7 +67884,7 @@ function parseProjectIds(input, ids) {
 const ORGANIZATION_URN_PATTERN = /^organizations::[0-9a-f]{32}:(organization:o-[0-9a-z]+|root:o-[0-9a-z]+\/r-[0-9a-z]+|ou:o-[0-9a-z]+\/ou-[0-9a-z-]+)$/;
 /** Checks account (domain) IDs: 32 hexadecimal characters, returned in lower case. */
 function parseDomainIds(ids) {
-    return ids.map((id) => {
+    return dedupe(ids).map((id) => {
         const lower = id.toLowerCase();
         if (!PROJECT_ID_PATTERN.test(lower)) {
             throw new InputError(Inputs.DomainIds, `Input ${Inputs.DomainIds} contains "${truncate(id)}", which is not an account ID. ` +
@@ -68056,7 +68062,9 @@ function readTopLevelPlan(getInput, env, operation) {
 function toRegionPlan(entry, sharedTargets) {
     const key = `${Inputs.Regions} (${entry.region})`;
     const projects = parseProjectIds(key, parseList(key, entry.projectIds));
+    const own = entry.projectId.trim();
     return {
+        projectId: own === '' ? undefined : parseProjectIds(key, [own])[0],
         region: parseRegion(key, entry.region),
         imageIds: parseImageIds(key, parseList(key, entry.imageIds)),
         imageNames: parseLines(key, entry.imageNames),
@@ -68076,6 +68084,7 @@ function mergePlans(plans) {
             continue;
         }
         const targetKeys = new Set(existing.targets.map((t) => `${t.type}:${t.id}`));
+        existing.projectId ??= plan.projectId;
         existing.imageIds = [...new Set([...existing.imageIds, ...plan.imageIds])];
         existing.imageNames = [
             ...new Set([...existing.imageNames, ...plan.imageNames]),
@@ -68116,6 +68125,17 @@ function readRegion(value, env) {
     }
     return parseRegion(Inputs.Region, '');
 }
+/** Drops IDs that repeat an earlier one in another letter case. */
+function dedupe(ids) {
+    const seen = new Set();
+    return ids.filter((id) => {
+        const key = id.toLowerCase();
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
 /** Shortens a user value for an error message. */
 function truncate(value, max = 80) {
     return value.length <= max ? value : `${value.slice(0, max)}…`;
@@ -68154,7 +68174,7 @@ const DONE = {
 function annotateSuccess(ledger, operation) {
     const counts = ledger.counts();
     const unchanged = counts['already-shared'] + counts['not-shared'];
-    core/* notice */.lm(`${DONE[operation]} ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}: ${counts.success} pair(s) changed, ${unchanged} needed no change.`, { title: `IMS ${operation}: success` });
+    core/* notice */.lm(`${DONE[operation]}: ${counts.success} pair(s) changed and ${unchanged} needed no change, for ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}.`, { title: `IMS ${operation}: success` });
 }
 function title(result) {
     const verb = result.status === 'failed' ? 'failed' : 'ended unknown';
@@ -69119,6 +69139,11 @@ function parseEndpoint(input, value, cloud, logger) {
     if (url.search !== '' || url.hash !== '') {
         throw new InputError(input, `Input ${input} must not contain a query string or fragment; got ${url.origin}${url.pathname}${url.search}${url.hash}.`);
     }
+    // The clients append paths such as /v1/... and /v3/..., so an endpoint
+    // that already ends in one of these versions would double it.
+    if (/\/v(1|2|3|3\.0|5)\/?$/.test(url.pathname)) {
+        throw new InputError(input, `Input ${input} ends with an API version path (${url.pathname}). Give the endpoint without it, such as ${url.origin}.`);
+    }
     const loopback = isLoopbackHost(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
         throw new InputError(input, `Input ${input} must use https:// (plain http:// is accepted only for loopback addresses); got ${url.protocol}//${url.host}.`);
@@ -69807,8 +69832,19 @@ function hintFor(status, error) {
     if (status >= 300 && status < 400) {
         return 'Redirects are not followed because they would resend signed headers; check the endpoint URL (scheme, host and region).';
     }
-    if (status === 401 && CLOCK_SKEW_PATTERN.test(error.message ?? '')) {
+    // A signature mismatch echoes the canonical request, which names the
+    // x-sdk-date header, so it must not read as a clock problem.
+    const signatureMismatch = /signature/i.test(error.message ?? '');
+    if (status === 401 &&
+        !signatureMismatch &&
+        CLOCK_SKEW_PATTERN.test(error.message ?? '')) {
         return "The runner's clock may be off: the X-Sdk-Date header must be within 15 minutes of the service time, so synchronise the clock (NTP).";
+    }
+    if (status === 401 && signatureMismatch) {
+        return 'The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).';
+    }
+    if (status === 401 && /password|user ?name/i.test(error.message ?? '')) {
+        return 'Check user-name, password and domain-name (the account name).';
     }
     if (status === 401) {
         return 'Check the credentials: the access key and secret key (with the security token for temporary keys) or the IAM token, which expire; they must belong to this cloud and region.';
@@ -69827,8 +69863,9 @@ function describeTarget(context) {
 /** Builds the message of an `ApiError` from its parts. */
 function formatApiErrorMessage(context, status, error, note) {
     let message = `${describeTarget(context)}: HTTP ${status}`;
-    if (error.code !== undefined)
+    if (error.code !== undefined && error.code !== String(status)) {
         message += ` ${error.code}`;
+    }
     if (error.message !== undefined) {
         message += `: ${error.message.replace(/[.\s]+$/, '')}`;
     }
@@ -69879,6 +69916,26 @@ class HttpClient {
         this.logger = options.logger ?? silentLogger;
         this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
         this.dispatcher = options.dispatcher;
+        this.maxInFlight = options.maxInFlight ?? Infinity;
+    }
+    maxInFlight;
+    inFlight = 0;
+    queue = [];
+    /** Waits for a free request slot; `release` must follow. */
+    async acquire() {
+        if (this.inFlight < this.maxInFlight) {
+            this.inFlight += 1;
+            return;
+        }
+        await new Promise((resolve) => this.queue.push(resolve));
+    }
+    /** Hands the slot to the next waiting request, or frees it. */
+    release() {
+        const next = this.queue.shift();
+        if (next)
+            next();
+        else
+            this.inFlight -= 1;
     }
     /**
      * Sends `request` and returns the parsed 2xx response, retrying transient
@@ -69889,6 +69946,15 @@ class HttpClient {
      * @throws CancelledError as soon as `signal` aborts, also during a backoff wait
      */
     async send(request, signal) {
+        await this.acquire();
+        try {
+            return await this.sendWithRetries(request, signal);
+        }
+        finally {
+            this.release();
+        }
+    }
+    async sendWithRetries(request, signal) {
         const prepared = prepareRequest(request, this.userAgent);
         const maxAttempts = Math.max(1, this.retry.maxAttempts);
         for (let attempt = 1;; attempt++) {
@@ -70275,6 +70341,7 @@ function createClient(inputs, options, authorize) {
     return new HttpClient({
         authorize,
         requestTimeoutMs: inputs.requestTimeoutMs,
+        maxInFlight: inputs.concurrency,
         retry: { maxAttempts: inputs.retryMaxAttempts },
         clock: options.clock,
         sleep: options.sleep,
@@ -70512,7 +70579,9 @@ function settleSharedPairs(ledger, pairs, members, options) {
         if (member) {
             ledger.settle(pair, 'already-shared', {
                 memberStatus: member.status,
-                message: `Already shared; the member is ${member.status}.`,
+                message: member.status === 'rejected'
+                    ? `Already shared, but ${pair.target.type} ${pair.target.id} rejected it: the receiving project must accept it (operation accept) to use it.`
+                    : `Already shared; the member is ${member.status}.`,
             });
         }
         else if (pair.target.type === 'project' &&
@@ -70880,10 +70949,14 @@ async function runBatch(batch, options, round) {
 async function handleSubmitError(batch, error, options, round) {
     const { ledger } = options;
     if (isOutcomeUnknown(error)) {
-        const missing = await reconcileLostSubmit(batch, error, options);
+        const { missing, membersRead } = await reconcileLostSubmit(batch, error, options);
         if (missing.length === 0)
             return;
-        if (round >= MAX_SUBMIT_ROUNDS || options.clock.now() >= options.deadline) {
+        // Without a member listing, a resubmit could repeat a change the lost
+        // request already made, so the pairs stay unknown.
+        if (!membersRead ||
+            round >= MAX_SUBMIT_ROUNDS ||
+            options.clock.now() >= options.deadline) {
             for (const pair of missing) {
                 ledger.settle(pair, 'unknown', {
                     message: `The request was sent, but its response was lost and the members do not show the change yet: ${errorMessage(error)}`,
@@ -70915,7 +70988,8 @@ function isOutcomeUnknown(error) {
 }
 /**
  * Watches the members for a bounded while after a submit whose response was
- * lost, settling each pair that appears, and returns the pairs still missing.
+ * lost, settling each pair that appears, and returns the pairs still missing
+ * and whether the last member read succeeded.
  */
 async function reconcileLostSubmit(batch, error, options) {
     const { clock, logger, ledger } = options;
@@ -70927,6 +71001,7 @@ async function reconcileLostSubmit(batch, error, options) {
     let missing = batch.pairs;
     for (;;) {
         const members = await readMembersOrUndefined(batch.images, options);
+        const membersRead = members !== undefined;
         const still = [];
         for (const pair of missing) {
             const list = members?.get(pair.imageId);
@@ -70942,8 +71017,9 @@ async function reconcileLostSubmit(batch, error, options) {
             }
         }
         missing = still;
-        if (missing.length === 0 || clock.now() >= until)
-            return missing;
+        if (missing.length === 0 || clock.now() >= until) {
+            return { missing, membersRead };
+        }
         const interval = options.reconcileIntervalMs ?? 2000;
         await options.sleep(Math.min(interval, until - clock.now()), options.signal);
     }
@@ -71161,7 +71237,8 @@ async function runRegion(plan, context) {
         session = await openSession({
             ...inputs,
             region: plan.region,
-            projectId: plan.region === inputs.region ? inputs.projectId : undefined,
+            projectId: plan.projectId ??
+                (plan.region === inputs.region ? inputs.projectId : undefined),
         }, {
             env: context.env,
             clock: context.clock,
@@ -71301,7 +71378,7 @@ async function report(outcomes, context, durationMs) {
         durationMs,
     });
     if (isFailure(status)) {
-        core/* setFailed */.C1(`${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes)}`);
+        core/* setFailed */.C1(`${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes, context)}`);
     }
     else if (status === 'planned' && ledger.counts().failed > 0) {
         annotateFailures(ledger);
@@ -71314,7 +71391,7 @@ function settleAfterStop(outcome, cancelled) {
         outcome.ledger.settleRemaining('unknown', 'skipped', 'The run was cancelled; a submitted job may still finish.');
     }
     else if (outcome.fatal !== undefined) {
-        outcome.ledger.settleRemaining('unknown', 'skipped', `Not finished: ${describeFatal(outcome.fatal)}`);
+        outcome.ledger.settleRemaining('unknown', 'failed', `Not done: ${describeFatal(outcome.fatal)}`);
     }
 }
 function logPairs(ledger) {
@@ -71330,7 +71407,7 @@ function describeFatal(error) {
         return error.message;
     return errorMessage(error);
 }
-function describeOutcome(ledger, status, outcomes) {
+function describeOutcome(ledger, status, outcomes, context) {
     const counts = ledger.counts();
     const jobs = ledger.jobIds();
     const where = outcomes
@@ -71352,7 +71429,7 @@ function describeOutcome(ledger, status, outcomes) {
         ? ` First: image ${first.image_id} with ${first.target_type} ${first.target_id} in ${first.region}: ${first.error_code ? `${first.error_code} ` : ''}${first.message ?? ''}`
         : '';
     if (status === 'timed-out') {
-        return `the job(s) or the acceptance did not end within the timeout; jobs may still finish.${check}${firstText}`;
+        return `Timed out after ${Math.round(context.inputs.timeoutMs / 1000)} s before every job${context.inputs.waitForAcceptance ? ' or acceptance' : ''} ended. Submitted jobs may still finish: re-run the step to confirm (it sends nothing that is already done), or raise timeout.${check}${firstText}`;
     }
     return `${counts.failed} of ${ledger.pairs.length} pair(s) failed, ${counts.unknown} unknown, ${counts.skipped} skipped.${firstText}${check}`;
 }

@@ -51,6 +51,8 @@ export interface RegionPlan {
   /** Image names to resolve to the caller's images of the region. */
   imageNames: string[];
   targets: Target[];
+  /** The caller's project in this region, from `regions`; else looked up. */
+  projectId?: string | undefined;
 }
 
 /** The member change the run makes. */
@@ -230,7 +232,7 @@ export function parseBoolean(input: string, value: string): boolean {
 
 /** Checks image IDs (UUIDs) and returns them in lower case. */
 export function parseImageIds(input: string, ids: string[]): string[] {
-  return ids.map((id) => {
+  return dedupe(ids).map((id) => {
     const lower = id.toLowerCase();
     if (!UUID_PATTERN.test(lower)) {
       throw new InputError(
@@ -245,7 +247,7 @@ export function parseImageIds(input: string, ids: string[]): string[] {
 
 /** Checks project IDs (32 hexadecimal characters) and returns them in lower case. */
 export function parseProjectIds(input: string, ids: string[]): string[] {
-  return ids.map((id) => {
+  return dedupe(ids).map((id) => {
     const lower = id.toLowerCase();
     if (!PROJECT_ID_PATTERN.test(lower)) {
       throw new InputError(
@@ -263,7 +265,7 @@ const ORGANIZATION_URN_PATTERN =
 
 /** Checks account (domain) IDs: 32 hexadecimal characters, returned in lower case. */
 export function parseDomainIds(ids: string[]): string[] {
-  return ids.map((id) => {
+  return dedupe(ids).map((id) => {
     const lower = id.toLowerCase();
     if (!PROJECT_ID_PATTERN.test(lower)) {
       throw new InputError(
@@ -533,7 +535,9 @@ function readTopLevelPlan(
 function toRegionPlan(entry: RegionEntry, sharedTargets: Target[]): RegionPlan {
   const key = `${Inputs.Regions} (${entry.region})`;
   const projects = parseProjectIds(key, parseList(key, entry.projectIds));
+  const own = entry.projectId.trim();
   return {
+    projectId: own === '' ? undefined : parseProjectIds(key, [own])[0],
     region: parseRegion(key, entry.region),
     imageIds: parseImageIds(key, parseList(key, entry.imageIds)),
     imageNames: parseLines(key, entry.imageNames),
@@ -556,6 +560,7 @@ function mergePlans(plans: RegionPlan[]): RegionPlan[] {
     const targetKeys = new Set(
       existing.targets.map((t) => `${t.type}:${t.id}`),
     );
+    existing.projectId ??= plan.projectId;
     existing.imageIds = [...new Set([...existing.imageIds, ...plan.imageIds])];
     existing.imageNames = [
       ...new Set([...existing.imageNames, ...plan.imageNames]),
@@ -608,6 +613,17 @@ function readRegion(value: string, env: Environment): string {
     if (fromEnv) return parseRegion(name, fromEnv);
   }
   return parseRegion(Inputs.Region, '');
+}
+
+/** Drops IDs that repeat an earlier one in another letter case. */
+function dedupe(ids: string[]): string[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const key = id.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Shortens a user value for an error message. */

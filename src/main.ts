@@ -116,7 +116,9 @@ async function runRegion(
       {
         ...inputs,
         region: plan.region,
-        projectId: plan.region === inputs.region ? inputs.projectId : undefined,
+        projectId:
+          plan.projectId ??
+          (plan.region === inputs.region ? inputs.projectId : undefined),
       },
       {
         env: context.env,
@@ -311,7 +313,7 @@ async function report(
   });
   if (isFailure(status)) {
     core.setFailed(
-      `${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes)}`,
+      `${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes, context)}`,
     );
   } else if (status === 'planned' && ledger.counts().failed > 0) {
     annotateFailures(ledger);
@@ -332,8 +334,8 @@ function settleAfterStop(outcome: RegionOutcome, cancelled: boolean): void {
   } else if (outcome.fatal !== undefined) {
     outcome.ledger.settleRemaining(
       'unknown',
-      'skipped',
-      `Not finished: ${describeFatal(outcome.fatal)}`,
+      'failed',
+      `Not done: ${describeFatal(outcome.fatal)}`,
     );
   }
 }
@@ -358,6 +360,7 @@ function describeOutcome(
   ledger: MergedLedger,
   status: StepStatus,
   outcomes: RegionOutcome[],
+  context: RunContext,
 ): string {
   const counts = ledger.counts();
   const jobs = ledger.jobIds();
@@ -383,7 +386,7 @@ function describeOutcome(
     ? ` First: image ${first.image_id} with ${first.target_type} ${first.target_id} in ${first.region}: ${first.error_code ? `${first.error_code} ` : ''}${first.message ?? ''}`
     : '';
   if (status === 'timed-out') {
-    return `the job(s) or the acceptance did not end within the timeout; jobs may still finish.${check}${firstText}`;
+    return `Timed out after ${Math.round(context.inputs.timeoutMs / 1000)} s before every job${context.inputs.waitForAcceptance ? ' or acceptance' : ''} ended. Submitted jobs may still finish: re-run the step to confirm (it sends nothing that is already done), or raise timeout.${check}${firstText}`;
   }
   return `${counts.failed} of ${ledger.pairs.length} pair(s) failed, ${counts.unknown} unknown, ${counts.skipped} skipped.${firstText}${check}`;
 }

@@ -20,9 +20,16 @@ export interface RegionEntry {
   imageIds: string;
   imageNames: string;
   projectIds: string;
+  /** The caller's own project in this region; looked up with IAM when empty. */
+  projectId: string;
 }
 
-const ENTRY_KEYS = ['image-ids', 'image-names', 'project-ids'] as const;
+const ENTRY_KEYS = [
+  'image-ids',
+  'image-names',
+  'project-ids',
+  'project-id',
+] as const;
 
 /**
  * Parses the `regions` input into raw per-region list values; the caller
@@ -71,6 +78,7 @@ function toEntry(region: string, entry: unknown): RegionEntry {
     imageIds: listText(entry['image-ids'], region, 'image-ids'),
     imageNames: listText(entry['image-names'], region, 'image-names'),
     projectIds: listText(entry['project-ids'], region, 'project-ids'),
+    projectId: listText(entry['project-id'], region, 'project-id'),
   };
 }
 

@@ -318,6 +318,7 @@ function createClient(
   return new HttpClient({
     authorize,
     requestTimeoutMs: inputs.requestTimeoutMs,
+    maxInFlight: inputs.concurrency,
     retry: { maxAttempts: inputs.retryMaxAttempts },
     clock: options.clock,
     sleep: options.sleep,

@@ -219,6 +219,14 @@ export function parseEndpoint(
       `Input ${input} must not contain a query string or fragment; got ${url.origin}${url.pathname}${url.search}${url.hash}.`,
     );
   }
+  // The clients append paths such as /v1/... and /v3/..., so an endpoint
+  // that already ends in one of these versions would double it.
+  if (/\/v(1|2|3|3\.0|5)\/?$/.test(url.pathname)) {
+    throw new InputError(
+      input,
+      `Input ${input} ends with an API version path (${url.pathname}). Give the endpoint without it, such as ${url.origin}.`,
+    );
+  }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     throw new InputError(

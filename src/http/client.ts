@@ -45,6 +45,8 @@ export interface HttpClientOptions {
   logger?: Logger | undefined;
   /** `User-Agent` header value; it is not signed. */
   userAgent?: string | undefined;
+  /** Most requests in flight at once through this client; unlimited when absent. */
+  maxInFlight?: number | undefined;
   /**
    * undici dispatcher for every request. Without it, loopback hosts are
    * reached directly and other hosts through an `EnvHttpProxyAgent`, which
@@ -261,8 +263,21 @@ function hintFor(status: number, error: ServiceError): string | undefined {
   if (status >= 300 && status < 400) {
     return 'Redirects are not followed because they would resend signed headers; check the endpoint URL (scheme, host and region).';
   }
-  if (status === 401 && CLOCK_SKEW_PATTERN.test(error.message ?? '')) {
+  // A signature mismatch echoes the canonical request, which names the
+  // x-sdk-date header, so it must not read as a clock problem.
+  const signatureMismatch = /signature/i.test(error.message ?? '');
+  if (
+    status === 401 &&
+    !signatureMismatch &&
+    CLOCK_SKEW_PATTERN.test(error.message ?? '')
+  ) {
     return "The runner's clock may be off: the X-Sdk-Date header must be within 15 minutes of the service time, so synchronise the clock (NTP).";
+  }
+  if (status === 401 && signatureMismatch) {
+    return 'The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).';
+  }
+  if (status === 401 && /password|user ?name/i.test(error.message ?? '')) {
+    return 'Check user-name, password and domain-name (the account name).';
   }
   if (status === 401) {
     return 'Check the credentials: the access key and secret key (with the security token for temporary keys) or the IAM token, which expire; they must belong to this cloud and region.';
@@ -288,7 +303,9 @@ export function formatApiErrorMessage(
   note: string | undefined,
 ): string {
   let message = `${describeTarget(context)}: HTTP ${status}`;
-  if (error.code !== undefined) message += ` ${error.code}`;
+  if (error.code !== undefined && error.code !== String(status)) {
+    message += ` ${error.code}`;
+  }
   if (error.message !== undefined) {
     message += `: ${error.message.replace(/[.\s]+$/, '')}`;
   }
@@ -344,6 +361,27 @@ export class HttpClient {
     this.logger = options.logger ?? silentLogger;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.dispatcher = options.dispatcher;
+    this.maxInFlight = options.maxInFlight ?? Infinity;
+  }
+
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private readonly queue: (() => void)[] = [];
+
+  /** Waits for a free request slot; `release` must follow. */
+  private async acquire(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight += 1;
+      return;
+    }
+    await new Promise<void>((resolve) => this.queue.push(resolve));
+  }
+
+  /** Hands the slot to the next waiting request, or frees it. */
+  private release(): void {
+    const next = this.queue.shift();
+    if (next) next();
+    else this.inFlight -= 1;
   }
 
   /**
@@ -355,6 +393,18 @@ export class HttpClient {
    * @throws CancelledError as soon as `signal` aborts, also during a backoff wait
    */
   async send<T>(
+    request: ApiRequest,
+    signal: AbortSignal,
+  ): Promise<ApiResponse<T>> {
+    await this.acquire();
+    try {
+      return await this.sendWithRetries<T>(request, signal);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async sendWithRetries<T>(
     request: ApiRequest,
     signal: AbortSignal,
   ): Promise<ApiResponse<T>> {

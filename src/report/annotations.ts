@@ -40,7 +40,7 @@ export function annotateSuccess(
   const counts = ledger.counts();
   const unchanged = counts['already-shared'] + counts['not-shared'];
   core.notice(
-    `${DONE[operation]} ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}: ${counts.success} pair(s) changed, ${unchanged} needed no change.`,
+    `${DONE[operation]}: ${counts.success} pair(s) changed and ${unchanged} needed no change, for ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}.`,
     { title: `IMS ${operation}: success` },
   );
 }

@@ -201,7 +201,10 @@ function settleSharedPairs(
     if (member) {
       ledger.settle(pair, 'already-shared', {
         memberStatus: member.status,
-        message: `Already shared; the member is ${member.status}.`,
+        message:
+          member.status === 'rejected'
+            ? `Already shared, but ${pair.target.type} ${pair.target.id} rejected it: the receiving project must accept it (operation accept) to use it.`
+            : `Already shared; the member is ${member.status}.`,
       });
     } else if (
       pair.target.type === 'project' &&
