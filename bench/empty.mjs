@@ -1,0 +1,1 @@
+// Empty module: the start-up floor of `node script`.
