@@ -6,7 +6,7 @@
 /** An input value that is missing, malformed or contradicts another input. */
 export class InputError extends Error {
   override readonly name = 'InputError';
-  /** The input (or environment variable) that holds the bad value. */
+  /** The input (or environment variable) that contains the bad value. */
   readonly input: string;
 
   constructor(input: string, message: string) {
@@ -17,7 +17,7 @@ export class InputError extends Error {
 
 /** Fields shared by errors that come from one HTTP exchange. */
 export interface RequestContext {
-  /** What was being done, such as "query job 0123…" or "share images". */
+  /** Description of the work, such as "query job 0123…" or "share images". */
   readonly operation: string;
   readonly method: string;
   /** URL path without the query string; never contains credentials. */

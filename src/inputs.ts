@@ -18,7 +18,7 @@ export interface Target {
   id: string;
 }
 
-/** What to do with the other pairs when some pair cannot succeed. */
+/** Handling of the other pairs when some pair cannot succeed. */
 export type OnInvalid = 'skip' | 'fail';
 
 export type CloudName = 'huaweicloud' | 'huaweicloud-eu' | 'otc' | 'custom';
@@ -44,7 +44,7 @@ export interface CredentialInputs {
   audience: string;
 }
 
-/** What to share in one region, after merging `region` and `regions`. */
+/** The images and targets of one region, after merging `region` and `regions`. */
 export interface RegionPlan {
   region: string;
   imageIds: string[];
@@ -87,7 +87,7 @@ export interface ActionInputs {
   iamEndpoint: string;
   stsEndpoint: string;
   wait: boolean;
-  /** Longest wait for all jobs, in milliseconds. */
+  /** Maximum wait for all jobs, in milliseconds. */
   timeoutMs: number;
   onInvalid: OnInvalid;
   imagesPerRequest: number;
@@ -374,6 +374,17 @@ function parseOnInvalid(value: string): OnInvalid {
   return mode;
 }
 
+/** Reads a whole-number input, applying its action.yml default when empty. */
+function readInteger(
+  getInput: GetInput,
+  input: string,
+  fallback: string,
+  min: number,
+  max: number,
+): number {
+  return parseInteger(input, withDefault(getInput(input), fallback), min, max);
+}
+
 /** Returns the value, or the default when the input is empty. */
 function withDefault(value: string, fallback: string): string {
   return value.trim() === '' ? fallback : value;
@@ -439,27 +450,25 @@ export function readInputs(
       withDefault(getInput(Inputs.Timeout), '10m'),
     ),
     onInvalid: parseOnInvalid(getInput(Inputs.OnInvalid)),
-    imagesPerRequest: parseInteger(
+    imagesPerRequest: readInteger(
+      getInput,
       Inputs.ImagesPerRequest,
-      withDefault(getInput(Inputs.ImagesPerRequest), '100'),
+      '100',
       1,
       1000,
     ),
-    targetsPerRequest: parseInteger(
+    targetsPerRequest: readInteger(
+      getInput,
       Inputs.TargetsPerRequest,
-      withDefault(getInput(Inputs.TargetsPerRequest), '100'),
+      '100',
       1,
       1000,
     ),
-    concurrency: parseInteger(
-      Inputs.Concurrency,
-      withDefault(getInput(Inputs.Concurrency), '4'),
-      1,
-      32,
-    ),
-    retryMaxAttempts: parseInteger(
+    concurrency: readInteger(getInput, Inputs.Concurrency, '4', 1, 32),
+    retryMaxAttempts: readInteger(
+      getInput,
       Inputs.RetryMaxAttempts,
-      withDefault(getInput(Inputs.RetryMaxAttempts), '5'),
+      '5',
       1,
       20,
     ),

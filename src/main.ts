@@ -30,7 +30,7 @@ import { waitForAcceptance } from './share/acceptance.js';
 import { executeBatches } from './share/execute.js';
 import { resolveImageNames } from './share/image-names.js';
 import { Ledger, MergedLedger } from './share/ledger.js';
-import { operationSpec } from './share/operations.js';
+import { operationSpec, type OperationSpec } from './share/operations.js';
 import { applyPreflight, readImageFacts } from './share/preflight.js';
 
 export interface RunOptions {
@@ -59,7 +59,7 @@ interface RunContext {
   submitted: string[];
 }
 
-/** What one region's work ended with. */
+/** The result of one region's work. */
 interface RegionOutcome {
   ledger: Ledger;
   session: Session | undefined;
@@ -153,7 +153,7 @@ async function runRegion(
   }
 }
 
-/** The targets of a region: the caller's own project for accept and reject. */
+/** Returns the targets of a region: the caller's own project for accept and reject. */
 function targetsOf(
   plan: RegionPlan,
   inputs: ActionInputs,
@@ -165,7 +165,7 @@ function targetsOf(
   return own ? [{ type: 'project', id: own }] : [];
 }
 
-/** Pre-flight, the jobs and the acceptance wait of one region; returns whether time ran out. */
+/** Runs pre-flight, the jobs and the acceptance wait of one region; returns whether time ran out. */
 async function work(
   ledger: Ledger,
   session: Session,
@@ -177,38 +177,9 @@ async function work(
     inputs.vaultId,
     session.projectId,
   );
-  const facts = await readImageFacts(
-    session.ims,
-    [...new Set(ledger.pairs.map((pair) => pair.imageId))],
-    session.projectId,
-    inputs.concurrency,
-    context.signal,
-    inputs.operation,
-  );
-  applyPreflight(ledger, facts, {
-    projectId: session.projectId,
-    region: ledger.region,
-    cloud: session.endpoints.cloud,
-    spec,
-  });
-  logPlan(ledger);
-  const invalid = ledger.counts().failed;
-  if (inputs.dryRun) {
-    ledger.settleRemaining(
-      'planned',
-      'planned',
-      `Would ${spec.verb}; dry run, nothing sent.`,
-    );
-    return false;
-  }
-  if (inputs.onInvalid === 'fail' && invalid > 0) {
-    ledger.settleRemaining(
-      'skipped',
-      'skipped',
-      `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`,
-    );
-    return false;
-  }
+  await preflight(ledger, session, spec, context);
+  if (settleWithoutJobs(ledger, spec, inputs)) return false;
+
   let timedOut = false;
   if (ledger.open().length > 0) {
     const result = await executeBatches({
@@ -231,12 +202,10 @@ async function work(
     });
     timedOut = result.timedOut;
   }
-  if (
-    inputs.waitForAcceptance &&
-    inputs.operation === 'share' &&
-    inputs.wait &&
-    !timedOut
-  ) {
+
+  const awaitAcceptance =
+    inputs.waitForAcceptance && inputs.operation === 'share' && inputs.wait;
+  if (awaitAcceptance && !timedOut) {
     timedOut = await waitForAcceptance({
       ims: session.ims,
       ledger,
@@ -249,6 +218,60 @@ async function work(
     });
   }
   return timedOut;
+}
+
+/** Reads the images and members of a region and settles the pairs that need no job. */
+async function preflight(
+  ledger: Ledger,
+  session: Session,
+  spec: OperationSpec,
+  context: RunContext,
+): Promise<void> {
+  const facts = await readImageFacts(
+    session.ims,
+    [...new Set(ledger.pairs.map((pair) => pair.imageId))],
+    session.projectId,
+    context.inputs.concurrency,
+    context.signal,
+    context.inputs.operation,
+  );
+  applyPreflight(ledger, facts, {
+    projectId: session.projectId,
+    region: ledger.region,
+    cloud: session.endpoints.cloud,
+    spec,
+  });
+  logPlan(ledger);
+}
+
+/**
+ * Settles the open pairs without submitting anything when the run is a dry
+ * run, or when some pair cannot be done and on-invalid is "fail". Returns
+ * whether it did.
+ */
+function settleWithoutJobs(
+  ledger: Ledger,
+  spec: OperationSpec,
+  inputs: ActionInputs,
+): boolean {
+  if (inputs.dryRun) {
+    ledger.settleRemaining(
+      'planned',
+      'planned',
+      `Would ${spec.verb}; dry run, nothing sent.`,
+    );
+    return true;
+  }
+  const invalid = ledger.counts().failed;
+  if (inputs.onInvalid === 'fail' && invalid > 0) {
+    ledger.settleRemaining(
+      'skipped',
+      'skipped',
+      `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`,
+    );
+    return true;
+  }
+  return false;
 }
 
 function recordJob(jobId: string, context: RunContext): void {

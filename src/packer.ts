@@ -21,7 +21,7 @@ interface Manifest {
   last_run_uuid?: string;
 }
 
-/** Which builds of the manifest to read. */
+/** Selection of the manifest's builds to read. */
 export type PackerRuns = 'last' | 'all';
 
 /**

@@ -59,9 +59,9 @@ export interface SessionOptions {
   getIdToken: (audience: string) => Promise<string>;
 }
 
-/** Longest lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
+/** Maximum lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
 const IAM_MAX_KEY_SECONDS = 86_400;
-/** Longest lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
+/** Maximum lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
 const STS_MAX_KEY_SECONDS = 43_200;
 /** An agency's default maximum session: 1 hour. */
 const STS_DEFAULT_KEY_SECONDS = 3_600;
@@ -281,21 +281,21 @@ async function keysFromAgency(
       },
       options.signal,
     );
-  const wanted = keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS);
+  const requested = keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS);
   try {
-    return await assume(wanted);
+    return await assume(requested);
   } catch (error) {
     // An agency's maximum session lasts 1 to 12 hours and cannot be read
     // before assuming it; 1 hour is the default, so fall back to it once.
     if (!(
       error instanceof ApiError &&
       error.status === 400 &&
-      wanted > STS_DEFAULT_KEY_SECONDS
+      requested > STS_DEFAULT_KEY_SECONDS
     )) {
       throw error;
     }
     options.logger.warning(
-      `STS refused temporary keys for ${wanted} s (${error.serviceMessage ?? error.message}); ` +
+      `STS rejected temporary keys for ${requested} s (${error.serviceMessage ?? error.message}); ` +
         `asking for ${STS_DEFAULT_KEY_SECONDS} s. Keys may expire before the timeout: raise the agency's maximum session duration.`,
     );
     return assume(STS_DEFAULT_KEY_SECONDS);

@@ -18,15 +18,8 @@ import {
   type Settings,
 } from '../../emulator/index.js';
 import { IMAGES, TARGETS, baseInputs } from './fixtures.js';
-import { runAction, type ActionRun } from './run-action.js';
-
-interface Result {
-  image_id: string;
-  target_id: string;
-  status: string;
-  job_id: string | null;
-  message?: string;
-}
+import type { PairResult } from '../../src/share/ledger.js';
+import { parseResults, runAction, type ActionRun } from './run-action.js';
 
 /** A fault kind with the action that injects it once. */
 interface FaultKindCase {
@@ -107,7 +100,7 @@ interface Scenario {
 
 interface Outcome {
   run: ActionRun;
-  results: Result[];
+  results: PairResult[];
   emulator: Emulator;
 }
 
@@ -133,7 +126,7 @@ async function runScenario(scenario: Scenario): Promise<Outcome> {
     onSpawn: () => addAfterFirstJob(emulator, scenario.faultsAfterSubmit),
     killAfterMs: 40_000,
   });
-  const results = JSON.parse(run.outputs.results ?? '[]') as Result[];
+  const results = parseResults(run.outputs);
   return { run, results, emulator };
 }
 

@@ -21,18 +21,8 @@ import {
   TARGETS,
   baseInputs,
 } from './fixtures.js';
-import { runAction, type ActionRun } from './run-action.js';
-
-interface Result {
-  image_id: string;
-  target_id: string;
-  target_type: string;
-  region: string;
-  status: string;
-  job_id: string | null;
-  member_status?: string;
-  message?: string;
-}
+import type { PairResult } from '../../src/share/ledger.js';
+import { parseResults, runAction, type ActionRun } from './run-action.js';
 
 const ORGANIZATION = `organizations::${PARTNER_ACCOUNT}:organization:o-7k2d9q`;
 
@@ -47,8 +37,8 @@ afterEach(async () => {
   await emulator.close();
 });
 
-function results(run: ActionRun): Result[] {
-  return JSON.parse(run.outputs.results ?? 'null') as Result[];
+function results(run: ActionRun): PairResult[] {
+  return parseResults(run.outputs);
 }
 
 function share(extra: Record<string, string>): Promise<ActionRun> {

@@ -14,16 +14,11 @@ import {
   TARGETS,
   baseInputs,
 } from './fixtures.js';
-import { annotations, runAction } from './run-action.js';
-
-interface Result {
-  image_id: string;
-  target_id: string;
-  status: string;
-  job_id: string | null;
-  member_status?: string;
-  message?: string;
-}
+import {
+  annotations,
+  parseResults as results,
+  runAction,
+} from './run-action.js';
 
 let emulator: Emulator;
 
@@ -35,10 +30,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await emulator.close();
 });
-
-function results(outputs: Record<string, string>): Result[] {
-  return JSON.parse(outputs.results ?? 'null') as Result[];
-}
 
 describe('re-runs and pre-flight', () => {
   it('changes nothing when run again', async () => {

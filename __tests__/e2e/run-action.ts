@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import type { PairResult } from '../../src/share/ledger.js';
+
 export const ACTION_ENTRY = fileURLToPath(
   new URL('../../dist/index.js', import.meta.url),
 );
@@ -141,4 +143,14 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 /** Lines of stdout that are workflow commands of one kind, such as `error`. */
 export function annotations(stdout: string, kind: string): string[] {
   return stdout.split('\n').filter((line) => line.startsWith(`::${kind}`));
+}
+
+/**
+ * Parses the `results` output of a run. Fails the test when the output is
+ * missing, since every run that gets past its inputs sets it.
+ */
+export function parseResults(outputs: Record<string, string>): PairResult[] {
+  const text = outputs.results;
+  if (text === undefined) throw new Error('The run set no results output.');
+  return JSON.parse(text) as PairResult[];
 }

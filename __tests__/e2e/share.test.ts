@@ -13,19 +13,11 @@ import {
   TARGETS,
   baseInputs,
 } from './fixtures.js';
-import { annotations, runAction } from './run-action.js';
-
-interface Result {
-  image_id: string;
-  target_id: string;
-  target_type: string;
-  region: string;
-  job_id: string | null;
-  status: string;
-  member_status?: string;
-  error_code?: string;
-  message?: string;
-}
+import {
+  annotations,
+  parseResults as results,
+  runAction,
+} from './run-action.js';
 
 let emulator: Emulator;
 
@@ -42,10 +34,6 @@ afterEach(async () => {
   emulator = await startEmulator({ port: 0 });
   emulator.updateSettings({ jobDurationMs: 300 });
 });
-
-function results(outputs: Record<string, string>): Result[] {
-  return JSON.parse(outputs.results ?? 'null') as Result[];
-}
 
 describe('sharing', () => {
   it('shares two images with two projects', async () => {

@@ -13,7 +13,7 @@ export interface AkSkCredentials {
   secretKey: string;
   /** Present for temporary keys; sent as `X-Security-Token`. */
   securityToken: string | undefined;
-  /** Where the keys came from, for the log: an input or variable family. */
+  /** Source of the keys, for the log: an input or a variable family. */
   source: string;
 }
 

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import type { CredentialInputs } from '../inputs.js';
 import { resolveCredentials, type Credentials } from './credentials.js';
 
-/** How a run signs in, before any request is sent. */
+/** Sign-in method of a run, chosen before any request is sent. */
 export type SignInMethod =
   | { kind: 'credentials'; credentials: Credentials }
   | {

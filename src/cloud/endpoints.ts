@@ -24,7 +24,7 @@ export interface CloudProfile {
    */
   memberLimit: number | undefined;
   /** Whether an encrypted image is refused whatever its key. */
-  refusesAllEncryptedImages: boolean;
+  rejectsAllEncryptedImages: boolean;
 }
 
 /** IMS regions of Huawei Cloud, from the official Go and Node SDKs' IMS region lists. */
@@ -73,20 +73,20 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
     stsHost: (region) => `sts.${region}.myhuaweicloud.com`,
     // Huawei Cloud FAQ "How many tenants can an image be shared with?": 128.
     memberLimit: 128,
-    refusesAllEncryptedImages: true,
+    rejectsAllEncryptedImages: true,
   },
   'huaweicloud-eu': {
     name: 'huaweicloud-eu',
     domain: 'myhuaweicloud.eu',
     regions: ['eu-west-101'],
-    // The SDKs list ims.eu-west-101.myhuaweicloud.com, while the Terraform
-    // provider builds every eu-west-101 endpoint under myhuaweicloud.eu;
-    // the European site's own IAM host is under .eu, so IMS follows it.
+    // The SDKs list ims.eu-west-101.myhuaweicloud.com, but the Terraform
+    // provider builds every eu-west-101 endpoint under myhuaweicloud.eu.
+    // The European site's own IAM host is under .eu, so IMS follows it.
     imsHost: (region) => `ims.${region}.myhuaweicloud.eu`,
     iamHost: (region) => `iam.${region}.myhuaweicloud.eu`,
     stsHost: (region) => `sts.${region}.myhuaweicloud.eu`,
     memberLimit: 128,
-    refusesAllEncryptedImages: true,
+    rejectsAllEncryptedImages: true,
   },
   otc: {
     name: 'otc',
@@ -106,7 +106,7 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
     // Open Telekom Cloud IMS "Restrictions on Image Sharing": 256 tenants.
     memberLimit: 256,
     // The same page refuses only images encrypted with the default KMS key.
-    refusesAllEncryptedImages: false,
+    rejectsAllEncryptedImages: false,
   },
   custom: {
     name: 'custom',
@@ -116,7 +116,7 @@ export const CLOUDS: Record<CloudName, CloudProfile> = {
     iamHost: () => '',
     stsHost: () => undefined,
     memberLimit: undefined,
-    refusesAllEncryptedImages: false,
+    rejectsAllEncryptedImages: false,
   },
 };
 
@@ -177,7 +177,7 @@ export function resolveEndpoints(
   return { cloud, ims, iam, sts };
 }
 
-/** Whether a URL host is a loopback address or `localhost`. */
+/** Returns whether a URL host is a loopback address or `localhost`. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return (

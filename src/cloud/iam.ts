@@ -20,7 +20,7 @@ export class IamClient {
   /**
    * Looks up the caller's project of a region by name
    * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-   * Zero or several matches are an error that says to set `project-id`.
+   * Zero or several matches are an error that asks for `project-id`.
    */
   async findProjectId(region: string, signal: AbortSignal): Promise<string> {
     const base = this.#endpoint.pathname.replace(/\/$/, '');

@@ -45,7 +45,7 @@ export interface HttpClientOptions {
   logger?: Logger | undefined;
   /** `User-Agent` header value; it is not signed. */
   userAgent?: string | undefined;
-  /** Most requests in flight at once through this client; unlimited when absent. */
+  /** Maximum requests in flight at once through this client; unlimited when absent. */
   maxInFlight?: number | undefined;
   /**
    * undici dispatcher for every request. Without it, loopback hosts are

@@ -11,7 +11,7 @@ export interface ApiRequest {
   headers?: Record<string, string>;
   /** JSON body; serialised once, and the same bytes are signed and sent. */
   body?: unknown;
-  /** What is being done, for logs and errors: "share 3 images with 2 projects". */
+  /** Description of the work, for logs and errors: "share 3 images with 2 projects". */
   operation: string;
   /**
    * Whether the request may be sent again after it may have reached the
@@ -30,7 +30,7 @@ export interface ApiResponse<T = unknown> {
   requestId: string | undefined;
 }
 
-/** The bytes that go on the wire, as the signer sees them. */
+/** The bytes that go on the wire, as the signer receives them. */
 export interface OutgoingRequest {
   method: HttpMethod;
   url: URL;

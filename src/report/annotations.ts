@@ -8,7 +8,7 @@ import type { LedgerView, PairResult } from '../share/ledger.js';
 
 /**
  * Emits one error annotation per failed or unknown pair, at most ten in all
- * because GitHub shows no more per step; the last one counts the rest.
+ * because GitHub shows no more per step. The last one counts the rest.
  */
 export function annotateFailures(ledger: LedgerView): void {
   const problems = ledger

@@ -29,7 +29,7 @@ export async function writeResultsFile(
 }
 
 /**
- * Sets every output from the ledger. `results` holds the array unless it
+ * Sets every output from the ledger. `results` contains the array unless it
  * would pass GitHub's output size limit; then it is `[]` and a warning points
  * to `results-file`.
  */

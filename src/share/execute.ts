@@ -18,7 +18,7 @@ import type { PollScheduleOptions } from './poll-schedule.js';
 
 export interface ExecuteOptions {
   ims: ImsClient;
-  /** What to submit and which member state counts as done. */
+  /** The operation: the request to submit and the member state that counts as done. */
   spec: OperationSpec;
   ledger: Ledger;
   clock: Clock;
@@ -149,7 +149,7 @@ async function handleSubmitError(
   throw error;
 }
 
-/** Whether a failed submit may still have been carried out by the service. */
+/** Returns whether the service may still have carried out a failed submit. */
 export function isOutcomeUnknown(error: unknown): boolean {
   return (
     (error instanceof NetworkError && error.mayHaveReachedServer) ||

@@ -61,7 +61,7 @@ export interface Settlement {
   message?: string | undefined;
 }
 
-/** What the report reads: one region's ledger, or several merged. */
+/** The read-only view the report uses: one region's ledger, or several merged. */
 export interface LedgerView {
   readonly regions: readonly string[];
   readonly pairs: readonly Pair[];

@@ -1,7 +1,8 @@
 /**
- * What each operation sends and what end state it wants. `share` and
- * `unshare` are the owner's (batch add, batch delete); `accept` and
- * `reject` are the receiving project's (batch update).
+ * Operation specifications: the request each operation sends and the member
+ * state it aims for. `share` and `unshare` belong to the owner (batch add,
+ * batch delete), and `accept` and `reject` to the receiving project (batch
+ * update).
  */
 
 import type { ImageMember, ImsClient } from '../cloud/ims.js';
@@ -18,7 +19,7 @@ export interface OperationSpec {
     batch: { images: string[]; targets: Target[] },
     signal: AbortSignal,
   ): Promise<string>;
-  /** Whether the member (or its absence) shows the pair in the wanted state. */
+  /** Returns whether the member (or its absence) shows the pair in the target state. */
   isDone(member: ImageMember | undefined): boolean;
   /**
    * The status of a pair that needs no job, given its member before the
@@ -82,7 +83,7 @@ export function operationSpec(
       };
     case 'accept':
     case 'reject': {
-      const wanted = name === 'accept' ? 'accepted' : 'rejected';
+      const targetStatus = name === 'accept' ? 'accepted' : 'rejected';
       return {
         name,
         verb: name,
@@ -91,15 +92,15 @@ export function operationSpec(
             {
               images: batch.images,
               project_id: ownProject,
-              status: wanted,
+              status: targetStatus,
               ...(vaultId && name === 'accept' ? { vault_id: vaultId } : {}),
             },
             signal,
           ),
-        isDone: (member) => member?.status === wanted,
+        isDone: (member) => member?.status === targetStatus,
         settledBefore: (member) => {
           if (member === undefined) return 'not-shared';
-          return member.status === wanted ? 'already-shared' : undefined;
+          return member.status === targetStatus ? 'already-shared' : undefined;
         },
       };
     }

@@ -19,7 +19,7 @@ export interface PollScheduleOptions {
   fastPolls: number;
   /** Each later wait as a fraction of the time elapsed since submission. */
   growth: number;
-  /** Longest wait between two queries, in ms. */
+  /** Maximum wait between two queries, in ms. */
   maxIntervalMs: number;
 }
 

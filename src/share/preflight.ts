@@ -1,7 +1,7 @@
 /**
  * Pre-flight reads: each image and its current members, before any job is
- * created. Pairs already shared, and pairs that the documented rules say
- * cannot succeed, are settled here and never submitted.
+ * created. Pairs already shared, and pairs that cannot succeed under the
+ * documented rules, are settled here and never submitted.
  */
 
 import type { CloudProfile } from '../cloud/endpoints.js';
@@ -19,7 +19,11 @@ export interface ImageFacts {
   members: ImageMember[];
 }
 
-/** Why no pair of an image can be shared, or `undefined` when it can. */
+function imageNotFound(imageId: string, region: string): string {
+  return `Image ${imageId} was not found in region ${region}. Check the image ID and the region input.`;
+}
+
+/** Returns why no pair of an image can be shared, or `undefined` when it can. */
 export function findImageProblem(
   imageId: string,
   image: ImageInfo | undefined,
@@ -28,7 +32,7 @@ export function findImageProblem(
   cloud: CloudProfile,
 ): string | undefined {
   if (image === undefined) {
-    return `Image ${imageId} was not found in region ${region}. Check the image ID and the region input.`;
+    return imageNotFound(imageId, region);
   }
   if (image.__imagetype === 'gold' || image.visibility === 'public') {
     return `Image ${imageId} is a public image. Only private images can be shared; create a private image from it first.`;
@@ -42,13 +46,13 @@ export function findImageProblem(
   if (image.status !== 'active') {
     return `Image ${imageId} is ${image.status ?? 'in an unknown state'}, not active. Share it once the image build has finished.`;
   }
-  if (cloud.refusesAllEncryptedImages && image.__system__cmkid) {
+  if (cloud.rejectsAllEncryptedImages && image.__system__cmkid) {
     return `Image ${imageId} is encrypted, and encrypted images cannot be shared. Replicate it to an unencrypted image and share that.`;
   }
   return undefined;
 }
 
-/** Whether a member entry stands for the target. */
+/** Returns whether a member entry is the target. */
 export function memberMatches(member: ImageMember, target: Target): boolean {
   const type = member.member_type ?? 'project';
   if (type !== target.type) return false;
@@ -57,7 +61,7 @@ export function memberMatches(member: ImageMember, target: Target): boolean {
   );
 }
 
-/** Whether the image is a whole-server (full-ECS) image. */
+/** Returns whether the image is a whole-server (full-ECS) image. */
 export function isWholeImage(image: ImageInfo | undefined): boolean {
   const flag = image?.__whole_image;
   return flag === true || flag === 'true';
@@ -92,7 +96,7 @@ export async function readImageFacts(
   return new Map(facts);
 }
 
-/** Lists the members a receiving project can see; a 404 means it is none. */
+/** Lists the members visible to a receiving project; a 404 means it is no member. */
 async function readOwnMembership(
   ims: ImsClient,
   imageId: string,
@@ -160,7 +164,7 @@ function findProblemFor(
   }
   if (operation !== 'unshare') return undefined;
   if (fact.image === undefined) {
-    return `Image ${imageId} was not found in region ${options.region}. Check the image ID and the region input.`;
+    return imageNotFound(imageId, options.region);
   }
   if (fact.image.owner?.toLowerCase() !== options.projectId) {
     return `Image ${imageId} belongs to project ${fact.image.owner ?? 'unknown'}, not to ${options.projectId}. Only the owner can stop sharing it.`;
