@@ -67442,7 +67442,7 @@ var core = __nccwpck_require__(3218);
 /** An input value that is missing, malformed or contradicts another input. */
 class InputError extends Error {
     name = 'InputError';
-    /** The input (or environment variable) that holds the bad value. */
+    /** The input (or environment variable) that contains the bad value. */
     input;
     constructor(input, message) {
         super(message);
@@ -67961,6 +67961,10 @@ function parseOnInvalid(value) {
     }
     return mode;
 }
+/** Reads a whole-number input, applying its action.yml default when empty. */
+function readInteger(getInput, input, fallback, min, max) {
+    return parseInteger(input, withDefault(getInput(input), fallback), min, max);
+}
 /** Returns the value, or the default when the input is empty. */
 function withDefault(value, fallback) {
     return value.trim() === '' ? fallback : value;
@@ -68010,10 +68014,10 @@ function readInputs(getInput, env = {}) {
         wait: parseBoolean(Inputs.Wait, withDefault(getInput(Inputs.Wait), 'true')),
         timeoutMs: parseDuration(Inputs.Timeout, withDefault(getInput(Inputs.Timeout), '10m')),
         onInvalid: parseOnInvalid(getInput(Inputs.OnInvalid)),
-        imagesPerRequest: parseInteger(Inputs.ImagesPerRequest, withDefault(getInput(Inputs.ImagesPerRequest), '100'), 1, 1000),
-        targetsPerRequest: parseInteger(Inputs.TargetsPerRequest, withDefault(getInput(Inputs.TargetsPerRequest), '100'), 1, 1000),
-        concurrency: parseInteger(Inputs.Concurrency, withDefault(getInput(Inputs.Concurrency), '4'), 1, 32),
-        retryMaxAttempts: parseInteger(Inputs.RetryMaxAttempts, withDefault(getInput(Inputs.RetryMaxAttempts), '5'), 1, 20),
+        imagesPerRequest: readInteger(getInput, Inputs.ImagesPerRequest, '100', 1, 1000),
+        targetsPerRequest: readInteger(getInput, Inputs.TargetsPerRequest, '100', 1, 1000),
+        concurrency: readInteger(getInput, Inputs.Concurrency, '4', 1, 32),
+        retryMaxAttempts: readInteger(getInput, Inputs.RetryMaxAttempts, '5', 1, 20),
         requestTimeoutMs: parseDuration(Inputs.RequestTimeout, withDefault(getInput(Inputs.RequestTimeout), '30s'), 600_000),
         unknownOutcomeWaitMs: parseDuration(Inputs.UnknownOutcomeWait, withDefault(getInput(Inputs.UnknownOutcomeWait), '60s')),
     };
@@ -68147,7 +68151,7 @@ function truncate(value, max = 80) {
 
 /**
  * Emits one error annotation per failed or unknown pair, at most ten in all
- * because GitHub shows no more per step; the last one counts the rest.
+ * because GitHub shows no more per step. The last one counts the rest.
  */
 function annotateFailures(ledger) {
     const problems = ledger
@@ -68216,7 +68220,7 @@ async function writeResultsFile(ledger, runnerTemp) {
     return path;
 }
 /**
- * Sets every output from the ledger. `results` holds the array unless it
+ * Sets every output from the ledger. `results` contains the array unless it
  * would pass GitHub's output size limit; then it is `[]` and a warning points
  * to `results-file`.
  */
@@ -69037,20 +69041,20 @@ const CLOUDS = {
         stsHost: (region) => `sts.${region}.myhuaweicloud.com`,
         // Huawei Cloud FAQ "How many tenants can an image be shared with?": 128.
         memberLimit: 128,
-        refusesAllEncryptedImages: true,
+        rejectsAllEncryptedImages: true,
     },
     'huaweicloud-eu': {
         name: 'huaweicloud-eu',
         domain: 'myhuaweicloud.eu',
         regions: ['eu-west-101'],
-        // The SDKs list ims.eu-west-101.myhuaweicloud.com, while the Terraform
-        // provider builds every eu-west-101 endpoint under myhuaweicloud.eu;
-        // the European site's own IAM host is under .eu, so IMS follows it.
+        // The SDKs list ims.eu-west-101.myhuaweicloud.com, but the Terraform
+        // provider builds every eu-west-101 endpoint under myhuaweicloud.eu.
+        // The European site's own IAM host is under .eu, so IMS follows it.
         imsHost: (region) => `ims.${region}.myhuaweicloud.eu`,
         iamHost: (region) => `iam.${region}.myhuaweicloud.eu`,
         stsHost: (region) => `sts.${region}.myhuaweicloud.eu`,
         memberLimit: 128,
-        refusesAllEncryptedImages: true,
+        rejectsAllEncryptedImages: true,
     },
     otc: {
         name: 'otc',
@@ -69068,7 +69072,7 @@ const CLOUDS = {
         // Open Telekom Cloud IMS "Restrictions on Image Sharing": 256 tenants.
         memberLimit: 256,
         // The same page refuses only images encrypted with the default KMS key.
-        refusesAllEncryptedImages: false,
+        rejectsAllEncryptedImages: false,
     },
     custom: {
         name: 'custom',
@@ -69078,7 +69082,7 @@ const CLOUDS = {
         iamHost: () => '',
         stsHost: () => undefined,
         memberLimit: undefined,
-        refusesAllEncryptedImages: false,
+        rejectsAllEncryptedImages: false,
     },
 };
 /** Members a whole-server (full-ECS) image may have, on every cloud. */
@@ -69113,7 +69117,7 @@ function resolveEndpoints(cloudName, region, overrides, logger) {
             : new URL(`https://${stsHost}`);
     return { cloud, ims, iam, sts };
 }
-/** Whether a URL host is a loopback address or `localhost`. */
+/** Returns whether a URL host is a loopback address or `localhost`. */
 function isLoopbackHost(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
     return (host === 'localhost' ||
@@ -69290,7 +69294,7 @@ class IamClient {
     /**
      * Looks up the caller's project of a region by name
      * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-     * Zero or several matches are an error that says to set `project-id`.
+     * Zero or several matches are an error that asks for `project-id`.
      */
     async findProjectId(region, signal) {
         const base = this.#endpoint.pathname.replace(/\/$/, '');
@@ -70196,9 +70200,9 @@ function createHttpClient(options) {
 
 
 
-/** Longest lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
+/** Maximum lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
 const IAM_MAX_KEY_SECONDS = 86_400;
-/** Longest lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
+/** Maximum lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
 const STS_MAX_KEY_SECONDS = 43_200;
 /** An agency's default maximum session: 1 hour. */
 const STS_DEFAULT_KEY_SECONDS = 3_600;
@@ -70316,19 +70320,19 @@ async function keysFromAgency(providerUrn, agencyUrn, idToken, inputs, endpoints
         idToken,
         durationSeconds,
     }, options.signal);
-    const wanted = keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS);
+    const requested = keyDurationSeconds(inputs.timeoutMs, STS_MAX_KEY_SECONDS);
     try {
-        return await assume(wanted);
+        return await assume(requested);
     }
     catch (error) {
         // An agency's maximum session lasts 1 to 12 hours and cannot be read
         // before assuming it; 1 hour is the default, so fall back to it once.
         if (!(error instanceof ApiError &&
             error.status === 400 &&
-            wanted > STS_DEFAULT_KEY_SECONDS)) {
+            requested > STS_DEFAULT_KEY_SECONDS)) {
             throw error;
         }
-        options.logger.warning(`STS refused temporary keys for ${wanted} s (${error.serviceMessage ?? error.message}); ` +
+        options.logger.warning(`STS rejected temporary keys for ${requested} s (${error.serviceMessage ?? error.message}); ` +
             `asking for ${STS_DEFAULT_KEY_SECONDS} s. Keys may expire before the timeout: raise the agency's maximum session duration.`);
         return assume(STS_DEFAULT_KEY_SECONDS);
     }
@@ -70447,16 +70451,19 @@ function nextPollTime(previousMs, options = DEFAULT_POLL_SCHEDULE) {
 ;// CONCATENATED MODULE: ./src/share/preflight.ts
 /**
  * Pre-flight reads: each image and its current members, before any job is
- * created. Pairs already shared, and pairs that the documented rules say
- * cannot succeed, are settled here and never submitted.
+ * created. Pairs already shared, and pairs that cannot succeed under the
+ * documented rules, are settled here and never submitted.
  */
 
 
 
-/** Why no pair of an image can be shared, or `undefined` when it can. */
+function imageNotFound(imageId, region) {
+    return `Image ${imageId} was not found in region ${region}. Check the image ID and the region input.`;
+}
+/** Returns why no pair of an image can be shared, or `undefined` when it can. */
 function findImageProblem(imageId, image, projectId, region, cloud) {
     if (image === undefined) {
-        return `Image ${imageId} was not found in region ${region}. Check the image ID and the region input.`;
+        return imageNotFound(imageId, region);
     }
     if (image.__imagetype === 'gold' || image.visibility === 'public') {
         return `Image ${imageId} is a public image. Only private images can be shared; create a private image from it first.`;
@@ -70470,19 +70477,19 @@ function findImageProblem(imageId, image, projectId, region, cloud) {
     if (image.status !== 'active') {
         return `Image ${imageId} is ${image.status ?? 'in an unknown state'}, not active. Share it once the image build has finished.`;
     }
-    if (cloud.refusesAllEncryptedImages && image.__system__cmkid) {
+    if (cloud.rejectsAllEncryptedImages && image.__system__cmkid) {
         return `Image ${imageId} is encrypted, and encrypted images cannot be shared. Replicate it to an unencrypted image and share that.`;
     }
     return undefined;
 }
-/** Whether a member entry stands for the target. */
+/** Returns whether a member entry is the target. */
 function memberMatches(member, target) {
     const type = member.member_type ?? 'project';
     if (type !== target.type)
         return false;
     return (member.member_id?.toLowerCase() === target.id || member.urn === target.id);
 }
-/** Whether the image is a whole-server (full-ECS) image. */
+/** Returns whether the image is a whole-server (full-ECS) image. */
 function isWholeImage(image) {
     const flag = image?.__whole_image;
     return flag === true || flag === 'true';
@@ -70508,7 +70515,7 @@ async function readImageFacts(ims, imageIds, projectId, concurrency, signal, ope
     });
     return new Map(facts);
 }
-/** Lists the members a receiving project can see; a 404 means it is none. */
+/** Lists the members visible to a receiving project; a 404 means it is no member. */
 async function readOwnMembership(ims, imageId, signal) {
     try {
         return await ims.listImageMembers(imageId, signal);
@@ -70550,7 +70557,7 @@ function findProblemFor(operation, imageId, fact, options) {
     if (operation !== 'unshare')
         return undefined;
     if (fact.image === undefined) {
-        return `Image ${imageId} was not found in region ${options.region}. Check the image ID and the region input.`;
+        return imageNotFound(imageId, options.region);
     }
     if (fact.image.owner?.toLowerCase() !== options.projectId) {
         return `Image ${imageId} belongs to project ${fact.image.owner ?? 'unknown'}, not to ${options.projectId}. Only the owner can stop sharing it.`;
@@ -70981,7 +70988,7 @@ async function handleSubmitError(batch, error, options, round) {
     }
     throw error;
 }
-/** Whether a failed submit may still have been carried out by the service. */
+/** Returns whether the service may still have carried out a failed submit. */
 function isOutcomeUnknown(error) {
     return ((error instanceof NetworkError && error.mayHaveReachedServer) ||
         (error instanceof ApiError && error.outcomeUnknown));
@@ -71107,9 +71114,10 @@ async function resolveImageNames(ims, names, region, concurrency, signal) {
 
 ;// CONCATENATED MODULE: ./src/share/operations.ts
 /**
- * What each operation sends and what end state it wants. `share` and
- * `unshare` are the owner's (batch add, batch delete); `accept` and
- * `reject` are the receiving project's (batch update).
+ * Operation specifications: the request each operation sends and the member
+ * state it aims for. `share` and `unshare` belong to the owner (batch add,
+ * batch delete), and `accept` and `reject` to the receiving project (batch
+ * update).
  */
 /** Builds a batch body's target lists by type. */
 function targetLists(targets) {
@@ -71147,21 +71155,21 @@ function operationSpec(name, vaultId, ownProject) {
             };
         case 'accept':
         case 'reject': {
-            const wanted = name === 'accept' ? 'accepted' : 'rejected';
+            const targetStatus = name === 'accept' ? 'accepted' : 'rejected';
             return {
                 name,
                 verb: name,
                 submit: (ims, batch, signal) => ims.batchUpdateMembers({
                     images: batch.images,
                     project_id: ownProject,
-                    status: wanted,
+                    status: targetStatus,
                     ...(vaultId && name === 'accept' ? { vault_id: vaultId } : {}),
                 }, signal),
-                isDone: (member) => member?.status === wanted,
+                isDone: (member) => member?.status === targetStatus,
                 settledBefore: (member) => {
                     if (member === undefined)
                         return 'not-shared';
-                    return member.status === wanted ? 'already-shared' : undefined;
+                    return member.status === targetStatus ? 'already-shared' : undefined;
                 },
             };
         }
@@ -71262,34 +71270,20 @@ async function runRegion(plan, context) {
         await session?.http.close();
     }
 }
-/** The targets of a region: the caller's own project for accept and reject. */
+/** Returns the targets of a region: the caller's own project for accept and reject. */
 function targetsOf(plan, inputs, projectId) {
     if (inputs.operation !== 'accept' && inputs.operation !== 'reject')
         return plan.targets;
     const own = projectId ?? inputs.projectId;
     return own ? [{ type: 'project', id: own }] : [];
 }
-/** Pre-flight, the jobs and the acceptance wait of one region; returns whether time ran out. */
+/** Runs pre-flight, the jobs and the acceptance wait of one region; returns whether time ran out. */
 async function work(ledger, session, context) {
     const { inputs } = context;
     const spec = operationSpec(inputs.operation, inputs.vaultId, session.projectId);
-    const facts = await readImageFacts(session.ims, [...new Set(ledger.pairs.map((pair) => pair.imageId))], session.projectId, inputs.concurrency, context.signal, inputs.operation);
-    applyPreflight(ledger, facts, {
-        projectId: session.projectId,
-        region: ledger.region,
-        cloud: session.endpoints.cloud,
-        spec,
-    });
-    logPlan(ledger);
-    const invalid = ledger.counts().failed;
-    if (inputs.dryRun) {
-        ledger.settleRemaining('planned', 'planned', `Would ${spec.verb}; dry run, nothing sent.`);
+    await preflight(ledger, session, spec, context);
+    if (settleWithoutJobs(ledger, spec, inputs))
         return false;
-    }
-    if (inputs.onInvalid === 'fail' && invalid > 0) {
-        ledger.settleRemaining('skipped', 'skipped', `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`);
-        return false;
-    }
     let timedOut = false;
     if (ledger.open().length > 0) {
         const result = await executeBatches({
@@ -71312,10 +71306,8 @@ async function work(ledger, session, context) {
         });
         timedOut = result.timedOut;
     }
-    if (inputs.waitForAcceptance &&
-        inputs.operation === 'share' &&
-        inputs.wait &&
-        !timedOut) {
+    const awaitAcceptance = inputs.waitForAcceptance && inputs.operation === 'share' && inputs.wait;
+    if (awaitAcceptance && !timedOut) {
         timedOut = await waitForAcceptance({
             ims: session.ims,
             ledger,
@@ -71328,6 +71320,34 @@ async function work(ledger, session, context) {
         });
     }
     return timedOut;
+}
+/** Reads the images and members of a region and settles the pairs that need no job. */
+async function preflight(ledger, session, spec, context) {
+    const facts = await readImageFacts(session.ims, [...new Set(ledger.pairs.map((pair) => pair.imageId))], session.projectId, context.inputs.concurrency, context.signal, context.inputs.operation);
+    applyPreflight(ledger, facts, {
+        projectId: session.projectId,
+        region: ledger.region,
+        cloud: session.endpoints.cloud,
+        spec,
+    });
+    logPlan(ledger);
+}
+/**
+ * Settles the open pairs without submitting anything when the run is a dry
+ * run, or when some pair cannot be done and on-invalid is "fail". Returns
+ * whether it did.
+ */
+function settleWithoutJobs(ledger, spec, inputs) {
+    if (inputs.dryRun) {
+        ledger.settleRemaining('planned', 'planned', `Would ${spec.verb}; dry run, nothing sent.`);
+        return true;
+    }
+    const invalid = ledger.counts().failed;
+    if (inputs.onInvalid === 'fail' && invalid > 0) {
+        ledger.settleRemaining('skipped', 'skipped', `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`);
+        return true;
+    }
+    return false;
 }
 function recordJob(jobId, context) {
     context.submitted.push(jobId);
