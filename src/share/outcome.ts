@@ -25,6 +25,34 @@ export function normaliseItemStatus(
   return 'other';
 }
 
+/** A job's result items by pair key, and those without `project_id` by image. */
+interface ResultIndex {
+  named: Map<string, JobResultItem>;
+  unnamed: Map<string, JobResultItem>;
+}
+
+/** Indexes built once per job, because a job can report 10,000 items. */
+const resultIndexes = new WeakMap<Job, ResultIndex>();
+
+function indexResults(job: Job): ResultIndex {
+  const cached = resultIndexes.get(job);
+  if (cached) return cached;
+  const index: ResultIndex = { named: new Map(), unnamed: new Map() };
+  for (const item of job.entities?.results ?? []) {
+    if (item.image_id === undefined) continue;
+    if (item.project_id === undefined || item.project_id === null) {
+      if (!index.unnamed.has(item.image_id)) {
+        index.unnamed.set(item.image_id, item);
+      }
+      continue;
+    }
+    const key = `${item.image_id}|${item.project_id.toLowerCase()}`;
+    if (!index.named.has(key)) index.named.set(key, item);
+  }
+  resultIndexes.set(job, index);
+  return index;
+}
+
 /**
  * Finds the job's result item for a pair. Items without `project_id` name
  * the pair only when the batch had a single target.
@@ -34,19 +62,11 @@ export function findResultItem(
   pair: Pair,
   targetCount: number,
 ): JobResultItem | undefined {
-  const items = job.entities?.results ?? [];
-  const named = items.find(
-    (item) =>
-      item.image_id === pair.imageId &&
-      item.project_id?.toLowerCase() === pair.target.id,
-  );
+  const index = indexResults(job);
+  const named = index.named.get(`${pair.imageId}|${pair.target.id}`);
   if (named) return named;
   if (targetCount !== 1) return undefined;
-  return items.find(
-    (item) =>
-      item.image_id === pair.imageId &&
-      (item.project_id === undefined || item.project_id === null),
-  );
+  return index.unnamed.get(pair.imageId);
 }
 
 /**
