@@ -4,7 +4,6 @@
  * failures into `ApiError`, `NetworkError` or `CancelledError`.
  */
 
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { percentEncode } from '../auth/canonical.js';
 import { realSleep, systemClock, type Clock, type Sleep } from '../clock.js';
 import {
@@ -32,6 +31,7 @@ import type {
   Authorizer,
   OutgoingRequest,
 } from './types.js';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from './undici.js';
 
 /** Settings of `HttpClient`; only `authorize` is required. */
 export interface HttpClientOptions {
@@ -547,12 +547,14 @@ export class HttpClient {
   ): Promise<RawResponse> {
     // undici 7 `request` follows no redirects unless a redirect
     // interceptor is installed, so a 3xx comes back as a response.
-    const response = await request(outgoing.url, {
+    const { origin, pathname, search } = outgoing.url;
+    const response = await this.selectDispatcher(outgoing.url).request({
+      origin,
+      path: `${pathname}${search}`,
       method: outgoing.method,
       headers,
       body: outgoing.body ?? null,
       signal: AbortSignal.any(signals),
-      dispatcher: this.selectDispatcher(outgoing.url),
     });
     const text = await response.body.text();
     return {
