@@ -34,6 +34,16 @@ function thrownBy(fn: () => unknown): unknown {
   return undefined;
 }
 
+/** Awaits `promise` and returns what it rejects with, or `undefined`. */
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
 /** Builds a `getInput` over the required inputs plus `values`. */
 function fakeGetInput(values: Record<string, string> = {}) {
   const all: Record<string, string> = {
@@ -335,8 +345,8 @@ describe('parseRegion', () => {
 });
 
 describe('readInputs', () => {
-  it('applies defaults to unset inputs', () => {
-    const inputs = readInputs(fakeGetInput());
+  it('applies defaults to unset inputs', async () => {
+    const inputs = await readInputs(fakeGetInput());
     expect(inputs.imageIds).toEqual([IMAGE_ID]);
     expect(inputs.targets).toEqual([{ type: 'project', id: OTHER_PROJECT_ID }]);
     expect(inputs.region).toBe('ap-southeast-1');
@@ -361,8 +371,8 @@ describe('readInputs', () => {
     expect(inputs.unknownOutcomeWaitMs).toBe(60_000);
   });
 
-  it('reads every set input', () => {
-    const inputs = readInputs(
+  it('reads every set input', async () => {
+    const inputs = await readInputs(
       fakeGetInput({
         [Inputs.ImageIds]: `${IMAGE_ID.toUpperCase()}\n${OTHER_IMAGE_ID}`,
         [Inputs.ProjectIds]: `["${OTHER_PROJECT_ID}","${PROJECT_ID}"]`,
@@ -433,17 +443,19 @@ describe('readInputs', () => {
     [Inputs.RetryMaxAttempts, '0', /from 1 to 20/],
     [Inputs.RequestTimeout, 'never', /such as 90s/],
     [Inputs.UnknownOutcomeWait, '-1', /such as 90s/],
-  ])('rejects %s %j with a fix', (input, value, fix) => {
-    const error = thrownBy(() => readInputs(fakeGetInput({ [input]: value })));
+  ])('rejects %s %j with a fix', async (input, value, fix) => {
+    const error = await rejectionOf(
+      readInputs(fakeGetInput({ [input]: value })),
+    );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).input).toBe(input);
     expect((error as InputError).message).toContain(input);
     expect((error as InputError).message).toMatch(fix);
   });
 
-  it('rejects request-timeout beyond timer range', () => {
+  it('rejects request-timeout beyond timer range', async () => {
     const hours = Math.ceil(MAX_TIMER_MS / 3_600_000);
-    const error = thrownBy(() =>
+    const error = await rejectionOf(
       readInputs(fakeGetInput({ [Inputs.RequestTimeout]: `${hours}h` })),
     );
     expect(error).toBeInstanceOf(InputError);

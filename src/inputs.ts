@@ -395,17 +395,16 @@ function withDefault(value: string, fallback: string): string {
  * repeated here because the runner applies them, not `core.getInput`, and
  * tests or local runs may leave an input unset.
  */
-export function readInputs(
+export async function readInputs(
   getInput: GetInput,
   env: Environment = {},
-): ActionInputs {
+): Promise<ActionInputs> {
   const operation = parseOperation(getInput(Inputs.Operation));
   const top = readTopLevelPlan(getInput, env, operation);
+  const regionEntries = await parseRegions(getInput(Inputs.Regions));
   const regionPlans = mergePlans([
     ...(top.plan ? [top.plan] : []),
-    ...parseRegions(getInput(Inputs.Regions)).map((entry) =>
-      toRegionPlan(entry, top.sharedTargets),
-    ),
+    ...regionEntries.map((entry) => toRegionPlan(entry, top.sharedTargets)),
   ]);
   checkPlans(regionPlans, operation);
   const ownProject = getInput(Inputs.ProjectId).trim();

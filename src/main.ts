@@ -76,7 +76,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const startedAt = clock.now();
   let inputs: ActionInputs;
   try {
-    inputs = readInputs((name) => core.getInput(name), env);
+    inputs = await readInputs((name) => core.getInput(name), env);
   } catch (error) {
     failBeforeStart(error, signal);
     return;
