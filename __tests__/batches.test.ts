@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Target } from '../src/inputs.js';
 import { planBatches } from '../src/share/batches.js';
-import { Ledger, pairKey, type Pair } from '../src/share/ledger.js';
+import { Ledger, targetKey, type Pair } from '../src/share/ledger.js';
+
+/** Identifies a pair in the tests' own maps. */
+function pairKey(imageId: string, target: Target): string {
+  return `${imageId}|${targetKey(target)}`;
+}
 
 function imageIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `image-${i}`);

@@ -3,9 +3,14 @@ import type { Target } from '../src/inputs.js';
 import {
   Ledger,
   PAIR_STATUSES,
-  pairKey,
+  targetKey,
   type Pair,
 } from '../src/share/ledger.js';
+
+/** Identifies a pair in the tests' own maps. */
+function pairKey(imageId: string, target: Target): string {
+  return `${imageId}|${targetKey(target)}`;
+}
 
 const IMAGES = ['image-a', 'image-b'];
 const TARGETS: Target[] = [
@@ -121,7 +126,7 @@ describe('Ledger results', () => {
   it('appends notes to the message', () => {
     const ledger = newLedger();
     const pair = pairOf(ledger, 'image-b', 2);
-    pair.notes.push('The response was lost.');
+    ledger.addNote(pair, 'The response was lost.');
     ledger.settle(pair, 'success', { message: 'Shared.' });
     expect(ledger.results()[5]?.message).toBe('Shared. The response was lost.');
   });
@@ -129,7 +134,8 @@ describe('Ledger results', () => {
   it('reports notes without a message', () => {
     const ledger = newLedger();
     const pair = pairOf(ledger, 'image-b', 2);
-    pair.notes.push('First note.', 'Second note.');
+    ledger.addNote(pair, 'First note.');
+    ledger.addNote(pair, 'Second note.');
     expect(ledger.results()[5]?.message).toBe('First note. Second note.');
   });
 });

@@ -42,10 +42,15 @@ import { operationSpec } from '../../src/share/operations.js';
 import {
   Ledger,
   PAIR_STATUSES,
-  pairKey,
+  targetKey,
   type PairStatus,
 } from '../../src/share/ledger.js';
 import { applyPreflight, readImageFacts } from '../../src/share/preflight.js';
+
+/** Identifies a pair in the tests' own maps. */
+function pairKey(imageId: string, target: Target): string {
+  return `${imageId}|${targetKey(target)}`;
+}
 
 const OWNER_KEY = {
   accessKey: 'DEMOACCESSKEY0000001',

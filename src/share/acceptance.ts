@@ -50,7 +50,7 @@ export async function waitForAcceptance(
     if (delay > 0) await options.sleep(delay, options.signal);
   }
   for (const pair of waiting) {
-    pair.notes.push('Not accepted before the timeout.');
+    ledger.addNote(pair, 'Not accepted before the timeout.');
   }
   return true;
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Target } from '../inputs.js';
-import { pairKey, type Pair } from './ledger.js';
+import { targetKey, type Pair } from './ledger.js';
 import { groupByImage } from './preflight.js';
 
 export interface Batch {
@@ -23,34 +23,36 @@ export interface BatchLimits {
 
 /** Returns batches that together hold each open pair exactly once. */
 export function planBatches(pairs: Pair[], limits: BatchLimits): Batch[] {
-  const groups = new Map<string, { images: string[]; targets: Target[] }>();
+  // Images whose open pairs have the same targets in the same order share a
+  // group; each image keeps its pairs in that order, so a slice of targets
+  // is the same slice of every image's pairs.
+  const groups = new Map<
+    string,
+    { images: string[]; targets: Target[]; pairsOf: Pair[][] }
+  >();
   for (const [imageId, imagePairs] of groupByImage(pairs)) {
     const targets = imagePairs.map((pair) => pair.target);
-    const key = targets.map((t) => `${t.type}:${t.id}`).join(',');
-    const group = groups.get(key) ?? { images: [], targets };
+    const key = targets.map(targetKey).join(',');
+    const group = groups.get(key) ?? { images: [], targets, pairsOf: [] };
     group.images.push(imageId);
+    group.pairsOf.push(imagePairs);
     groups.set(key, group);
   }
-  const byKey = new Map(
-    pairs.map((pair) => [pairKey(pair.imageId, pair.target), pair]),
-  );
   const batches: Batch[] = [];
   for (const group of groups.values()) {
-    for (const images of chunk(group.images, limits.imagesPerRequest)) {
-      for (const targets of chunk(group.targets, limits.targetsPerRequest)) {
-        const batchPairs = images.flatMap((image) =>
-          targets.map((target) => byKey.get(pairKey(image, target)) as Pair),
-        );
-        batches.push({ images, targets, pairs: batchPairs });
+    const { imagesPerRequest, targetsPerRequest } = limits;
+    for (let i = 0; i < group.images.length; i += imagesPerRequest) {
+      const images = group.images.slice(i, i + imagesPerRequest);
+      const imagePairs = group.pairsOf.slice(i, i + imagesPerRequest);
+      for (let t = 0; t < group.targets.length; t += targetsPerRequest) {
+        const end = t + targetsPerRequest;
+        batches.push({
+          images,
+          targets: group.targets.slice(t, end),
+          pairs: imagePairs.flatMap((own) => own.slice(t, end)),
+        });
       }
     }
   }
   return batches;
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    chunks.push(items.slice(i, i + size));
-  return chunks;
 }

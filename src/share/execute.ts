@@ -169,7 +169,7 @@ async function reconcileLostSubmit(
 ): Promise<{ missing: Pair[]; membersRead: boolean }> {
   const { clock, logger, ledger } = options;
   const note = `The outcome of a request to ${options.spec.verb} was unknown (${errorMessage(error)}).`;
-  for (const pair of batch.pairs) pair.notes.push(note);
+  for (const pair of batch.pairs) ledger.addNote(pair, note);
   const until = Math.min(
     clock.now() + options.unknownOutcomeWaitMs,
     options.deadline,

@@ -51,8 +51,11 @@ export interface Pair {
   memberStatus: string | undefined;
   errorCode: string | undefined;
   message: string | undefined;
-  /** Notes that stay with the pair whatever its outcome, such as a lost response. */
-  notes: string[];
+  /**
+   * Notes that stay with the pair whatever its outcome, such as a lost
+   * response; absent until the first note, because most pairs get none.
+   */
+  notes?: string[];
 }
 
 export interface Settlement {
@@ -73,15 +76,31 @@ export interface LedgerView {
 export class Ledger implements LedgerView {
   readonly region: string;
   readonly #pairs: Pair[] = [];
-  readonly #index = new Map<string, Pair>();
+  // `find` computes a pair's position from these two small maps instead of
+  // keeping a key per pair: 100,000 pairs would otherwise hold 100,000 keys.
+  readonly #imagePositions = new Map<string, number>();
+  readonly #targetPositions = new Map<string, number>();
+  readonly #targetCount: number;
   readonly #jobIds: string[] = [];
 
   /** Lays out one pair per image and target: images first, then targets. */
   constructor(region: string, imageIds: string[], targets: Target[]) {
     this.region = region;
+    this.#targetCount = targets.length;
+    imageIds.forEach((imageId, position) => {
+      if (!this.#imagePositions.has(imageId)) {
+        this.#imagePositions.set(imageId, position);
+      }
+    });
+    targets.forEach((target, position) => {
+      const key = targetKey(target);
+      if (!this.#targetPositions.has(key)) {
+        this.#targetPositions.set(key, position);
+      }
+    });
     for (const imageId of imageIds) {
       for (const target of targets) {
-        const pair: Pair = {
+        this.#pairs.push({
           imageId,
           target,
           state: 'open',
@@ -89,10 +108,7 @@ export class Ledger implements LedgerView {
           memberStatus: undefined,
           errorCode: undefined,
           message: undefined,
-          notes: [],
-        };
-        this.#pairs.push(pair);
-        this.#index.set(pairKey(imageId, target), pair);
+        });
       }
     }
   }
@@ -108,7 +124,15 @@ export class Ledger implements LedgerView {
 
   /** Returns the pair of an image and target, if the run has one. */
   find(imageId: string, target: Target): Pair | undefined {
-    return this.#index.get(pairKey(imageId, target));
+    const image = this.#imagePositions.get(imageId);
+    const position = this.#targetPositions.get(targetKey(target));
+    if (image === undefined || position === undefined) return undefined;
+    return this.#pairs[image * this.#targetCount + position];
+  }
+
+  /** Adds a note that the pair's result message keeps whatever its outcome. */
+  addNote(pair: Pair, note: string): void {
+    (pair.notes ??= []).push(note);
   }
 
   /** Pairs that no step has settled or submitted yet. */
@@ -221,9 +245,9 @@ function zeroCounts(): Record<PairStatus, number> {
   ) as Record<PairStatus, number>;
 }
 
-/** Key of a pair in lookup maps. */
-export function pairKey(imageId: string, target: Target): string {
-  return `${imageId}|${target.type}|${target.id}`;
+/** Key of a target in lookup maps. */
+export function targetKey(target: Target): string {
+  return `${target.type}|${target.id}`;
 }
 
 function finalStatus(pair: Pair): PairStatus {
@@ -243,7 +267,9 @@ function toResult(pair: Pair, region: string): PairResult {
   };
   if (pair.memberStatus) result.member_status = pair.memberStatus;
   if (pair.errorCode) result.error_code = pair.errorCode;
-  const message = [pair.message, ...pair.notes].filter(Boolean).join(' ');
+  const message = [pair.message, ...(pair.notes ?? [])]
+    .filter(Boolean)
+    .join(' ');
   if (message) result.message = message;
   return result;
 }
