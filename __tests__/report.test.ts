@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_SUMMARY_ROWS } from '../src/constants.js';
 import type { Target } from '../src/inputs.js';
@@ -6,6 +9,7 @@ import {
   isFailure,
   type StepStatus,
 } from '../src/report/status.js';
+import { compactResults, writeResultsFile } from '../src/report/outputs.js';
 import { buildSummary, escapeHtml } from '../src/report/summary.js';
 import {
   Ledger,
@@ -256,5 +260,60 @@ describe('buildSummary', () => {
     const summary = buildSummary(ledger, CONTEXT);
     expect(summary).toContain(`<details><summary>${'x'.repeat(80)}…</summary>`);
     expect(summary).toContain(`${'x'.repeat(200)}&lt;end&gt;</details>`);
+  });
+});
+
+/** A ledger of `images` × `targetCount` pairs with varied outcomes. */
+function settledLedger(images: number, targetCount: number): Ledger {
+  const imageIds = Array.from({ length: images }, (_, i) => `image-${i}`);
+  const ledger = new Ledger('eu-de', imageIds, targets(targetCount));
+  ledger.pairs.forEach((pair, index) => {
+    if (index % 3 === 0) {
+      ledger.settle(pair, 'failed', {
+        errorCode: 'IMG.0001',
+        message: `Line one\nline "two" of ${index}`,
+      });
+    } else {
+      ledger.markInJob([pair], `job-${index % 7}`);
+      ledger.settle(pair, 'success', { memberStatus: 'pending' });
+    }
+  });
+  return ledger;
+}
+
+describe('writeResultsFile', () => {
+  it.each([
+    [0, 0],
+    [1, 1],
+    [7, 300],
+  ])(
+    'writes the text of JSON.stringify(results, null, 2) for %i × %i pairs',
+    async (images, targetCount) => {
+      const dir = await mkdtemp(join(tmpdir(), 'results-file-'));
+      try {
+        const ledger = settledLedger(images, targetCount);
+        const path = await writeResultsFile(ledger, dir);
+        expect(path.startsWith(dir)).toBe(true);
+        expect(await readFile(path, 'utf8')).toBe(
+          `${JSON.stringify(ledger.results(), null, 2)}\n`,
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
+
+describe('compactResults', () => {
+  const results = settledLedger(3, 4).results();
+  const text = JSON.stringify(results);
+
+  it('returns JSON.stringify(results) when it fits', () => {
+    expect(compactResults(results, text.length)).toBe(text);
+    expect(compactResults([], 2)).toBe('[]');
+  });
+
+  it('returns undefined one character past the limit', () => {
+    expect(compactResults(results, text.length - 1)).toBeUndefined();
   });
 });

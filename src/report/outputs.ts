@@ -1,20 +1,24 @@
 /** Step outputs and the results file. */
 
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import * as core from '@actions/core';
 
 import { MAX_INLINE_RESULTS_CHARS, Outputs } from '../constants.js';
-import type { LedgerView } from '../share/ledger.js';
+import type { LedgerView, PairResult } from '../share/ledger.js';
 import type { StepStatus } from './status.js';
+
+/** Results written to the results file per `write` call. */
+const RESULTS_PER_WRITE = 1000;
 
 /**
  * Writes the whole results array to a new file under `runnerTemp` (the
  * runner's `RUNNER_TEMP`, or the system's temporary folder) and returns its
- * path.
+ * path. The text is that of `JSON.stringify(results, null, 2)`, written a
+ * thousand results at a time so that the whole text is never in memory.
  */
 export async function writeResultsFile(
   ledger: LedgerView,
@@ -24,8 +28,51 @@ export async function writeResultsFile(
     runnerTemp || tmpdir(),
     `ims-share-results-${randomUUID()}.json`,
   );
-  await writeFile(path, `${JSON.stringify(ledger.results(), null, 2)}\n`);
+  const results = ledger.results();
+  const file = await open(path, 'w');
+  try {
+    if (results.length === 0) {
+      await file.write('[]\n');
+      return path;
+    }
+    for (let start = 0; start < results.length; start += RESULTS_PER_WRITE) {
+      const text = results
+        .slice(start, start + RESULTS_PER_WRITE)
+        .map((result) => indent(JSON.stringify(result, null, 2)))
+        .join(',\n');
+      const opening = start === 0 ? '[\n' : ',\n';
+      await file.write(`${opening}${text}`);
+    }
+    await file.write('\n]\n');
+  } finally {
+    await file.close();
+  }
   return path;
+}
+
+/** Indents every line by two spaces, as an array element of `JSON.stringify(…, null, 2)`. */
+function indent(text: string): string {
+  return `  ${text.replace(/\n/g, '\n  ')}`;
+}
+
+/**
+ * Returns the results as compact JSON when it has at most `limit`
+ * characters, and `undefined` as soon as it is known to be longer, without
+ * building the longer text.
+ */
+export function compactResults(
+  results: readonly PairResult[],
+  limit: number,
+): string | undefined {
+  const parts: string[] = [];
+  let length = 2;
+  for (const result of results) {
+    const part = JSON.stringify(result);
+    length += part.length + (parts.length > 0 ? 1 : 0);
+    if (length > limit) return undefined;
+    parts.push(part);
+  }
+  return `[${parts.join(',')}]`;
 }
 
 /**
@@ -39,16 +86,16 @@ export function setOutputs(
   resultsFile: string | undefined,
 ): void {
   const counts = ledger.counts();
-  const results = JSON.stringify(ledger.results());
+  const results = compactResults(ledger.results(), MAX_INLINE_RESULTS_CHARS);
   core.setOutput(Outputs.JobId, ledger.jobIds().join('\n'));
   core.setOutput(Outputs.Status, status);
-  if (results.length <= MAX_INLINE_RESULTS_CHARS) {
+  if (results !== undefined) {
     core.setOutput(Outputs.Results, results);
   } else {
     core.setOutput(Outputs.Results, '[]');
     core.warning(
       `The results of ${ledger.pairs.length} pairs are too large for the ${Outputs.Results} output ` +
-        `(${results.length} characters); read them from the file in ${Outputs.ResultsFile}.`,
+        `(more than ${MAX_INLINE_RESULTS_CHARS} characters); read them from the file in ${Outputs.ResultsFile}.`,
     );
   }
   core.setOutput(Outputs.ResultsFile, resultsFile ?? '');

@@ -68,7 +68,7 @@ export interface Settlement {
 export interface LedgerView {
   readonly regions: readonly string[];
   readonly pairs: readonly Pair[];
-  results(): PairResult[];
+  results(): readonly PairResult[];
   counts(): Record<PairStatus, number>;
   jobIds(): string[];
 }
@@ -204,9 +204,16 @@ export class Ledger implements LedgerView {
   }
 }
 
-/** Merges the ledgers of several regions for the report, in region order. */
+/**
+ * The report's view of every region's ledger, in region order. The report
+ * builds it once every step has ended, so the pairs and results are
+ * collected on first use and kept: the report reads them several times, and
+ * at 100,000 pairs each copy costs megabytes.
+ */
 export class MergedLedger implements LedgerView {
   readonly #ledgers: readonly Ledger[];
+  #pairs: readonly Pair[] | undefined;
+  #results: readonly PairResult[] | undefined;
 
   constructor(ledgers: readonly Ledger[]) {
     this.#ledgers = ledgers;
@@ -217,11 +224,13 @@ export class MergedLedger implements LedgerView {
   }
 
   get pairs(): readonly Pair[] {
-    return this.#ledgers.flatMap((ledger) => ledger.pairs);
+    this.#pairs ??= this.#ledgers.flatMap((ledger) => ledger.pairs);
+    return this.#pairs;
   }
 
-  results(): PairResult[] {
-    return this.#ledgers.flatMap((ledger) => ledger.results());
+  results(): readonly PairResult[] {
+    this.#results ??= this.#ledgers.flatMap((ledger) => ledger.results());
+    return this.#results;
   }
 
   counts(): Record<PairStatus, number> {
