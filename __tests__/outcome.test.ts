@@ -40,7 +40,6 @@ function member(status: string, target: Target = TARGET): ImageMember {
     member_id: target.id,
     member_type: 'project',
     status,
-    image_id: IMAGE_ID,
   };
 }
 

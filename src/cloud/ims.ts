@@ -26,18 +26,18 @@ export interface ImageInfo {
   virtual_env_type?: string;
 }
 
-/** One member of an image (IMS ListImageMembers). */
+/**
+ * The fields of an image member (IMS ListImageMembers) that the action
+ * reads; responses also carry `image_id`, `created_at` and `updated_at`.
+ */
 export interface ImageMember {
   member_id: string;
   /** `project`, `domain` or `organization`; absent in older responses. */
   member_type?: string;
   /** `pending`, `accepted` or `rejected`. */
   status: string;
-  image_id?: string;
   /** Organizations URN, only for organization members. */
   urn?: string;
-  created_at?: string;
-  updated_at?: string;
 }
 
 /** One item of `entities.results` in a member job. */
@@ -142,10 +142,12 @@ export class ImsClient {
       },
       signal,
     );
-    return (response.body?.images ?? []).filter(
-      (image) =>
-        image.name === name && image.owner?.toLowerCase() === this.#projectId,
-    );
+    return (response.body?.images ?? [])
+      .filter(
+        (image) =>
+          image.name === name && image.owner?.toLowerCase() === this.#projectId,
+      )
+      .map(toImageInfo);
   }
 
   /** Queries a job; only the project that created it can see it. */
@@ -181,7 +183,8 @@ export class ImsClient {
       },
       signal,
     );
-    return response.body?.images?.find((image) => image.id === imageId);
+    const image = response.body?.images?.find((item) => item.id === imageId);
+    return image && toImageInfo(image);
   }
 
   /** Lists every member of an image, following `page_info.next_marker`. */
@@ -194,7 +197,7 @@ export class ImsClient {
     let marker: string | undefined;
     do {
       const page = await this.#listMembersPage(imageId, marker, signal);
-      members.push(...(page.members ?? []));
+      for (const member of page.members ?? []) members.push(toMember(member));
       marker = page.page_info?.next_marker ?? undefined;
       // A marker seen before would loop forever; the listing is complete.
       if (marker !== undefined && seenMarkers.has(marker)) break;
@@ -265,4 +268,48 @@ export class ImsClient {
   #headers(): Record<string, string> {
     return { [Headers.ProjectId]: this.#projectId };
   }
+}
+
+// A listing returns dozens of fields per image and several per member; the
+// action keeps only those it reads, so that the images and members of many
+// batches in flight at once take little memory.
+
+const IMAGE_FIELDS = [
+  'id',
+  'name',
+  'status',
+  'visibility',
+  '__imagetype',
+  'owner',
+  '__whole_image',
+  '__system__cmkid',
+  'virtual_env_type',
+] as const satisfies readonly (keyof ImageInfo)[];
+
+const MEMBER_FIELDS = [
+  'member_id',
+  'member_type',
+  'status',
+  'urn',
+] as const satisfies readonly (keyof ImageMember)[];
+
+/** Copies the fields of `ImageInfo` that the image has. */
+function toImageInfo(image: ImageInfo): ImageInfo {
+  return pick(image, IMAGE_FIELDS) as ImageInfo;
+}
+
+/** Copies the fields of a member that the action reads. */
+function toMember(member: ImageMember): ImageMember {
+  return pick(member, MEMBER_FIELDS) as ImageMember;
+}
+
+function pick<T extends object>(
+  source: T,
+  keys: readonly (keyof T)[],
+): Partial<T> {
+  const copy: Partial<T> = {};
+  for (const key of keys) {
+    if (source[key] !== undefined) copy[key] = source[key];
+  }
+  return copy;
 }
