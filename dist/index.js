@@ -17554,15 +17554,58 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 
+/** Results written to the results file per `write` call. */
+const RESULTS_PER_WRITE = 1000;
 /**
  * Writes the whole results array to a new file under `runnerTemp` (the
  * runner's `RUNNER_TEMP`, or the system's temporary folder) and returns its
- * path.
+ * path. The text is that of `JSON.stringify(results, null, 2)`, written a
+ * thousand results at a time so that the whole text is never in memory.
  */
 async function writeResultsFile(ledger, runnerTemp) {
     const path = (0,external_node_path_namespaceObject.join)(runnerTemp || (0,external_node_os_namespaceObject.tmpdir)(), `ims-share-results-${(0,external_node_crypto_.randomUUID)()}.json`);
-    await (0,promises_namespaceObject.writeFile)(path, `${JSON.stringify(ledger.results(), null, 2)}\n`);
+    const results = ledger.results();
+    const file = await (0,promises_namespaceObject.open)(path, 'w');
+    try {
+        if (results.length === 0) {
+            await file.write('[]\n');
+            return path;
+        }
+        for (let start = 0; start < results.length; start += RESULTS_PER_WRITE) {
+            const text = results
+                .slice(start, start + RESULTS_PER_WRITE)
+                .map((result) => indent(JSON.stringify(result, null, 2)))
+                .join(',\n');
+            const opening = start === 0 ? '[\n' : ',\n';
+            await file.write(`${opening}${text}`);
+        }
+        await file.write('\n]\n');
+    }
+    finally {
+        await file.close();
+    }
     return path;
+}
+/** Indents every line by two spaces, as an array element of `JSON.stringify(…, null, 2)`. */
+function indent(text) {
+    return `  ${text.replace(/\n/g, '\n  ')}`;
+}
+/**
+ * Returns the results as compact JSON when it has at most `limit`
+ * characters, and `undefined` as soon as it is known to be longer, without
+ * building the longer text.
+ */
+function compactResults(results, limit) {
+    const parts = [];
+    let length = 2;
+    for (const result of results) {
+        const part = JSON.stringify(result);
+        length += part.length + (parts.length > 0 ? 1 : 0);
+        if (length > limit)
+            return undefined;
+        parts.push(part);
+    }
+    return `[${parts.join(',')}]`;
 }
 /**
  * Sets every output from the ledger. `results` contains the array unless it
@@ -17571,16 +17614,16 @@ async function writeResultsFile(ledger, runnerTemp) {
  */
 function setOutputs(ledger, status, resultsFile) {
     const counts = ledger.counts();
-    const results = JSON.stringify(ledger.results());
+    const results = compactResults(ledger.results(), MAX_INLINE_RESULTS_CHARS);
     core/* setOutput */.uH(Outputs.JobId, ledger.jobIds().join('\n'));
     core/* setOutput */.uH(Outputs.Status, status);
-    if (results.length <= MAX_INLINE_RESULTS_CHARS) {
+    if (results !== undefined) {
         core/* setOutput */.uH(Outputs.Results, results);
     }
     else {
         core/* setOutput */.uH(Outputs.Results, '[]');
         core/* warning */.$e(`The results of ${ledger.pairs.length} pairs are too large for the ${Outputs.Results} output ` +
-            `(${results.length} characters); read them from the file in ${Outputs.ResultsFile}.`);
+            `(more than ${MAX_INLINE_RESULTS_CHARS} characters); read them from the file in ${Outputs.ResultsFile}.`);
     }
     core/* setOutput */.uH(Outputs.ResultsFile, resultsFile ?? '');
     core/* setOutput */.uH(Outputs.SharedCount, String(counts.success + counts['already-shared']));
@@ -17632,14 +17675,30 @@ const PAIR_STATUSES = [
 class Ledger {
     region;
     #pairs = [];
-    #index = new Map();
+    // `find` computes a pair's position from these two small maps instead of
+    // keeping a key per pair: 100,000 pairs would otherwise hold 100,000 keys.
+    #imagePositions = new Map();
+    #targetPositions = new Map();
+    #targetCount;
     #jobIds = [];
     /** Lays out one pair per image and target: images first, then targets. */
     constructor(region, imageIds, targets) {
         this.region = region;
+        this.#targetCount = targets.length;
+        imageIds.forEach((imageId, position) => {
+            if (!this.#imagePositions.has(imageId)) {
+                this.#imagePositions.set(imageId, position);
+            }
+        });
+        targets.forEach((target, position) => {
+            const key = targetKey(target);
+            if (!this.#targetPositions.has(key)) {
+                this.#targetPositions.set(key, position);
+            }
+        });
         for (const imageId of imageIds) {
             for (const target of targets) {
-                const pair = {
+                this.#pairs.push({
                     imageId,
                     target,
                     state: 'open',
@@ -17647,10 +17706,7 @@ class Ledger {
                     memberStatus: undefined,
                     errorCode: undefined,
                     message: undefined,
-                    notes: [],
-                };
-                this.#pairs.push(pair);
-                this.#index.set(pairKey(imageId, target), pair);
+                });
             }
         }
     }
@@ -17663,7 +17719,15 @@ class Ledger {
     }
     /** Returns the pair of an image and target, if the run has one. */
     find(imageId, target) {
-        return this.#index.get(pairKey(imageId, target));
+        const image = this.#imagePositions.get(imageId);
+        const position = this.#targetPositions.get(targetKey(target));
+        if (image === undefined || position === undefined)
+            return undefined;
+        return this.#pairs[image * this.#targetCount + position];
+    }
+    /** Adds a note that the pair's result message keeps whatever its outcome. */
+    addNote(pair, note) {
+        (pair.notes ??= []).push(note);
     }
     /** Pairs that no step has settled or submitted yet. */
     open() {
@@ -17727,9 +17791,16 @@ class Ledger {
         }
     }
 }
-/** Merges the ledgers of several regions for the report, in region order. */
+/**
+ * The report's view of every region's ledger, in region order. The report
+ * builds it once every step has ended, so the pairs and results are
+ * collected on first use and kept: the report reads them several times, and
+ * at 100,000 pairs each copy costs megabytes.
+ */
 class MergedLedger {
     #ledgers;
+    #pairs;
+    #results;
     constructor(ledgers) {
         this.#ledgers = ledgers;
     }
@@ -17737,10 +17808,12 @@ class MergedLedger {
         return this.#ledgers.map((ledger) => ledger.region);
     }
     get pairs() {
-        return this.#ledgers.flatMap((ledger) => ledger.pairs);
+        this.#pairs ??= this.#ledgers.flatMap((ledger) => ledger.pairs);
+        return this.#pairs;
     }
     results() {
-        return this.#ledgers.flatMap((ledger) => ledger.results());
+        this.#results ??= this.#ledgers.flatMap((ledger) => ledger.results());
+        return this.#results;
     }
     counts() {
         const counts = zeroCounts();
@@ -17758,9 +17831,9 @@ class MergedLedger {
 function zeroCounts() {
     return Object.fromEntries(PAIR_STATUSES.map((status) => [status, 0]));
 }
-/** Key of a pair in lookup maps. */
-function pairKey(imageId, target) {
-    return `${imageId}|${target.type}|${target.id}`;
+/** Key of a target in lookup maps. */
+function targetKey(target) {
+    return `${target.type}|${target.id}`;
 }
 function finalStatus(pair) {
     return pair.state === 'open' || pair.state === 'in-job'
@@ -17780,7 +17853,9 @@ function toResult(pair, region) {
         result.member_status = pair.memberStatus;
     if (pair.errorCode)
         result.error_code = pair.errorCode;
-    const message = [pair.message, ...pair.notes].filter(Boolean).join(' ');
+    const message = [pair.message, ...(pair.notes ?? [])]
+        .filter(Boolean)
+        .join(' ');
     if (message)
         result.message = message;
     return result;
@@ -18707,7 +18782,9 @@ class ImsClient {
             operation: `find images named "${name}"`,
             idempotent: true,
         }, signal);
-        return (response.body?.images ?? []).filter((image) => image.name === name && image.owner?.toLowerCase() === this.#projectId);
+        return (response.body?.images ?? [])
+            .filter((image) => image.name === name && image.owner?.toLowerCase() === this.#projectId)
+            .map(toImageInfo);
     }
     /** Queries a job; only the project that created it can see it. */
     async showJob(jobId, signal) {
@@ -18732,7 +18809,8 @@ class ImsClient {
             operation: `read image ${imageId}`,
             idempotent: true,
         }, signal);
-        return response.body?.images?.find((image) => image.id === imageId);
+        const image = response.body?.images?.find((item) => item.id === imageId);
+        return image && toImageInfo(image);
     }
     /** Lists every member of an image, following `page_info.next_marker`. */
     async listImageMembers(imageId, signal) {
@@ -18741,7 +18819,8 @@ class ImsClient {
         let marker;
         do {
             const page = await this.#listMembersPage(imageId, marker, signal);
-            members.push(...(page.members ?? []));
+            for (const member of page.members ?? [])
+                members.push(toMember(member));
             marker = page.page_info?.next_marker ?? undefined;
             // A marker seen before would loop forever; the listing is complete.
             if (marker !== undefined && seenMarkers.has(marker))
@@ -18793,6 +18872,42 @@ class ImsClient {
     #headers() {
         return { [Headers.ProjectId]: this.#projectId };
     }
+}
+// A listing returns dozens of fields per image and several per member; the
+// action keeps only those it reads, so that the images and members of many
+// batches in flight at once take little memory.
+const IMAGE_FIELDS = [
+    'id',
+    'name',
+    'status',
+    'visibility',
+    '__imagetype',
+    'owner',
+    '__whole_image',
+    '__system__cmkid',
+    'virtual_env_type',
+];
+const MEMBER_FIELDS = [
+    'member_id',
+    'member_type',
+    'status',
+    'urn',
+];
+/** Copies the fields of `ImageInfo` that the image has. */
+function toImageInfo(image) {
+    return pick(image, IMAGE_FIELDS);
+}
+/** Copies the fields of a member that the action reads. */
+function toMember(member) {
+    return pick(member, MEMBER_FIELDS);
+}
+function pick(source, keys) {
+    const copy = {};
+    for (const key of keys) {
+        if (source[key] !== undefined)
+            copy[key] = source[key];
+    }
+    return copy;
 }
 
 ;// CONCATENATED MODULE: ./src/logger.ts
@@ -20011,7 +20126,7 @@ async function waitForAcceptance(options) {
             await options.sleep(delay, options.signal);
     }
     for (const pair of waiting) {
-        pair.notes.push('Not accepted before the timeout.');
+        ledger.addNote(pair, 'Not accepted before the timeout.');
     }
     return true;
 }
@@ -20061,31 +20176,35 @@ async function refresh(pairs, options) {
 
 /** Returns batches that together hold each open pair exactly once. */
 function planBatches(pairs, limits) {
+    // Images whose open pairs have the same targets in the same order share a
+    // group; each image keeps its pairs in that order, so a slice of targets
+    // is the same slice of every image's pairs.
     const groups = new Map();
     for (const [imageId, imagePairs] of groupByImage(pairs)) {
         const targets = imagePairs.map((pair) => pair.target);
-        const key = targets.map((t) => `${t.type}:${t.id}`).join(',');
-        const group = groups.get(key) ?? { images: [], targets };
+        const key = targets.map(targetKey).join(',');
+        const group = groups.get(key) ?? { images: [], targets, pairsOf: [] };
         group.images.push(imageId);
+        group.pairsOf.push(imagePairs);
         groups.set(key, group);
     }
-    const byKey = new Map(pairs.map((pair) => [pairKey(pair.imageId, pair.target), pair]));
     const batches = [];
     for (const group of groups.values()) {
-        for (const images of chunk(group.images, limits.imagesPerRequest)) {
-            for (const targets of chunk(group.targets, limits.targetsPerRequest)) {
-                const batchPairs = images.flatMap((image) => targets.map((target) => byKey.get(pairKey(image, target))));
-                batches.push({ images, targets, pairs: batchPairs });
+        const { imagesPerRequest, targetsPerRequest } = limits;
+        for (let i = 0; i < group.images.length; i += imagesPerRequest) {
+            const images = group.images.slice(i, i + imagesPerRequest);
+            const imagePairs = group.pairsOf.slice(i, i + imagesPerRequest);
+            for (let t = 0; t < group.targets.length; t += targetsPerRequest) {
+                const end = t + targetsPerRequest;
+                batches.push({
+                    images,
+                    targets: group.targets.slice(t, end),
+                    pairs: imagePairs.flatMap((own) => own.slice(t, end)),
+                });
             }
         }
     }
     return batches;
-}
-function chunk(items, size) {
-    const chunks = [];
-    for (let i = 0; i < items.length; i += size)
-        chunks.push(items.slice(i, i + size));
-    return chunks;
 }
 
 ;// CONCATENATED MODULE: ./src/share/job-waiter.ts
@@ -20370,7 +20489,7 @@ async function reconcileLostSubmit(batch, error, options) {
     const { clock, logger, ledger } = options;
     const note = `The outcome of a request to ${options.spec.verb} was unknown (${errorMessage(error)}).`;
     for (const pair of batch.pairs)
-        pair.notes.push(note);
+        ledger.addNote(pair, note);
     const until = Math.min(clock.now() + options.unknownOutcomeWaitMs, options.deadline);
     logger.warning(`${note} IMS may have started a job. Reading the members for up to ${Math.round((until - clock.now()) / 1000)} s before submitting only what is missing.`);
     let missing = batch.pairs;
