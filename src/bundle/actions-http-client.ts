@@ -11,7 +11,7 @@
  *
  * `@actions/core` 3 uses `new HttpClient(userAgent, handlers, options)` and
  * `getJson` of the package entry (`lib/oidc-utils.js`), which is all this
- * module provides; `__tests__/actions-http-client.test.ts` fails when core
+ * module provides; `__tests__/stand-ins.test.ts` fails when core
  * imports more. The path below names the real entry file because the bare
  * specifier leads back here in the build.
  */

@@ -1,6 +1,7 @@
 /**
- * The bundle's stand-in for `@actions/http-client`: it must offer what
- * `@actions/core` uses of the package, and answer like the package does.
+ * The bundle's stand-ins for `@actions/http-client` and `@actions/exec`
+ * (src/bundle/): each must offer what `@actions/core` uses of its package,
+ * and answer like the package does.
  */
 
 import { BearerCredentialHandler } from '@actions/http-client/lib/auth';
@@ -15,49 +16,53 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { HttpClient } from '../src/http/actions-http-client.js';
+import * as execStandIn from '../src/bundle/actions-exec.js';
+import { HttpClient } from '../src/bundle/actions-http-client.js';
 
-const CORE_LIB = fileURLToPath(
-  new URL('../node_modules/@actions/core/lib/', import.meta.url),
+const ACTIONS_PACKAGES = fileURLToPath(
+  new URL('../node_modules/@actions/', import.meta.url),
 );
 
-/** Method names of the real `HttpClient`, which core could call. */
-async function realMethodNames(): Promise<string[]> {
-  const real = await import('@actions/http-client');
-  return Object.getOwnPropertyNames(real.HttpClient.prototype).filter(
-    (name) => name !== 'constructor',
-  );
-}
-
-/** Sources of the `@actions/core` files that import `@actions/http-client`. */
-async function coreFilesUsingHttpClient(): Promise<Map<string, string>> {
+/**
+ * Sources of the files of the bundled toolkit packages that import
+ * `specifier`, by path under node_modules/@actions/.
+ */
+async function filesImporting(specifier: string): Promise<Map<string, string>> {
   const sources = new Map<string, string>();
-  for (const file of await readdir(CORE_LIB)) {
-    if (!file.endsWith('.js')) continue;
-    const source = await readFile(`${CORE_LIB}${file}`, 'utf8');
-    if (/from '@actions\/http-client'/.test(source)) sources.set(file, source);
+  const pattern = new RegExp(`from '${specifier}'`);
+  for (const name of ['core', 'exec', 'http-client', 'io']) {
+    const lib = `${ACTIONS_PACKAGES}${name}/lib/`;
+    for (const file of await readdir(lib)) {
+      if (!file.endsWith('.js')) continue;
+      const source = await readFile(`${lib}${file}`, 'utf8');
+      if (pattern.test(source)) sources.set(`${name}/lib/${file}`, source);
+    }
   }
   return sources;
 }
 
-describe('@actions/core against the stand-in', () => {
-  it('imports only what the stand-in exports', async () => {
-    const standIn = await import('../src/http/actions-http-client.js');
-    const files = await coreFilesUsingHttpClient();
-    expect([...files.keys()]).toEqual(['oidc-utils.js']);
+describe('@actions/core against the stand-ins', () => {
+  it('imports from @actions/http-client only what the stand-in exports', async () => {
+    const standIn = await import('../src/bundle/actions-http-client.js');
+    const files = await filesImporting('@actions/http-client');
+    expect([...files.keys()]).toEqual(['core/lib/oidc-utils.js']);
     for (const source of files.values()) {
       const imports = [
         ...source.matchAll(/import \{([^}]*)\} from '@actions\/http-client'/g),
       ].flatMap((match) => (match[1] ?? '').split(',').map((s) => s.trim()));
-      expect(imports.length).toBeGreaterThan(0);
+      expect(imports).toEqual(['HttpClient']);
       for (const name of imports) expect(Object.keys(standIn)).toContain(name);
     }
   });
 
-  it('calls only the methods the stand-in has', async () => {
-    const methods = await realMethodNames();
-    const files = await coreFilesUsingHttpClient();
-    for (const source of files.values()) {
+  it('calls only the HttpClient methods the stand-in has', async () => {
+    const real = await import('@actions/http-client');
+    const methods = Object.getOwnPropertyNames(
+      real.HttpClient.prototype,
+    ).filter((name) => name !== 'constructor');
+    for (const source of (
+      await filesImporting('@actions/http-client')
+    ).values()) {
       const called = methods.filter((name) =>
         new RegExp(`\\.${name}\\(`).test(source),
       );
@@ -66,6 +71,38 @@ describe('@actions/core against the stand-in', () => {
         expect(typeof Reflect.get(HttpClient.prototype, name)).toBe('function');
       }
     }
+  });
+
+  it('calls only the @actions/exec functions the stand-in has', async () => {
+    const files = await filesImporting('@actions/exec');
+    expect([...files.keys()]).toEqual(['core/lib/platform.js']);
+    const real = await import('@actions/exec');
+    for (const source of files.values()) {
+      expect(source).toMatch(/import \* as exec from '@actions\/exec'/);
+      const called = Object.keys(real).filter((name) =>
+        new RegExp(`exec\\.${name}\\(`).test(source),
+      );
+      expect(called).toContain('getExecOutput');
+      for (const name of called)
+        expect(Object.keys(execStandIn)).toContain(name);
+    }
+  });
+});
+
+describe('exec stand-in', () => {
+  it('runs a command through the real package', async () => {
+    const output = await execStandIn.getExecOutput(
+      process.execPath,
+      ['-e', 'process.stdout.write("from the child")'],
+      { silent: true },
+    );
+    expect(output).toMatchObject({ exitCode: 0, stdout: 'from the child' });
+    expect(
+      await execStandIn.exec(process.execPath, ['-e', 'process.exit(3)'], {
+        silent: true,
+        ignoreReturnCode: true,
+      }),
+    ).toBe(3);
   });
 });
 
