@@ -20,18 +20,23 @@ const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt))?$/i;
 // concatenated module, "./node_modules/@actions/core/lib/core.js + 21 modules".
 const PACKAGE_DIR = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//;
 
-/** Yields every module of the stats, including those inside concatenated ones. */
-function* allModules(modules) {
+/**
+ * Yields every module that some chunk holds, including the modules inside
+ * concatenated ones. Modules in no chunk are orphans: webpack found them
+ * unused and left them out of dist/.
+ */
+function* bundledModules(modules) {
   for (const module of modules) {
+    if ((module.chunks ?? []).length === 0) continue;
     yield module;
-    if (module.modules) yield* allModules(module.modules);
+    yield* module.modules ?? [];
   }
 }
 
 /** Returns name, licence type and licence text of each bundled package. */
 async function bundledPackages(stats) {
   const directories = new Set();
-  for (const module of allModules(stats.modules)) {
+  for (const module of bundledModules(stats.modules)) {
     const match = PACKAGE_DIR.exec(module.name ?? '');
     if (match) directories.add(match[1]);
   }
