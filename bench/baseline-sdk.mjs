@@ -12,13 +12,22 @@
 // here. The constructor calls below are the ones ClientBuilder.build makes.
 //
 // Environment: BENCH_ENDPOINT, BENCH_AK, BENCH_SK, BENCH_PROJECT_ID and
-// BENCH_BODY (the JSON body). Exits 0 after a 2xx response, 1 otherwise.
+// BENCH_BODY (the JSON body). Exits 0 after a 2xx response, 1 otherwise;
+// a BENCH_BODY that is not JSON fails before any request, which is the
+// baseline's counterpart of the action's input validation.
 
 import { BasicCredentials } from '@huaweicloud/huaweicloud-sdk-core';
 import { HcClient } from '@huaweicloud/huaweicloud-sdk-core/HcClient.js';
 import { DefaultHttpClient } from '@huaweicloud/huaweicloud-sdk-core/http/DefaultHttpClient.js';
 
 const env = process.env;
+let body;
+try {
+  body = JSON.parse(env.BENCH_BODY ?? '');
+} catch (error) {
+  console.error(`BENCH_BODY is not JSON: ${error.message}`);
+  process.exit(1);
+}
 const credentials = new BasicCredentials()
   .withAk(env.BENCH_AK ?? '')
   .withSk(env.BENCH_SK ?? '')
@@ -36,7 +45,7 @@ try {
     pathParams: {},
     queryParams: {},
     headers: {},
-    data: JSON.parse(env.BENCH_BODY ?? '{}'),
+    data: body,
   });
   console.log(`job_id ${response.job_id}`);
 } catch (error) {

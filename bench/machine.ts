@@ -10,6 +10,6 @@ export function describeMachine(): string[] {
     `- CPU: ${model}, ${availableParallelism()} logical CPUs (nproc)`,
     `- Memory: ${memoryGiB} GiB`,
     `- OS: ${type()} ${release()}`,
-    `- Node.js: ${process.version}`,
+    `- Node.js: ${process.version} (the harness, and the action in the job-end and scale sections)`,
   ];
 }

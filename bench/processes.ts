@@ -13,14 +13,21 @@ import { fileURLToPath } from 'node:url';
 /** Root folder of the repository. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-const RSS_PRELOAD = join(ROOT, 'bench', 'report-rss.mjs');
+const MEMORY_PRELOAD = join(ROOT, 'bench', 'report-memory.mjs');
 
 /** Options of one measured process. */
 export interface ScriptRunOptions {
   script: string;
+  /** Node.js binary; the one that runs the harness when absent. */
+  node?: string | undefined;
   env: Record<string, string>;
-  /** Preloads `report-rss.mjs` to read the peak RSS; adds a little start-up time. */
-  measureRss?: boolean;
+  /**
+   * Preloads `report-memory.mjs`, which adds a little start-up time: `rss`
+   * reads the peak RSS; `live-heap` also runs with --expose-gc and samples
+   * the live heap, which forces a collection every 100 ms and so slows the
+   * run down.
+   */
+  memory?: 'rss' | 'live-heap';
   /** Kills the process after this many ms. */
   killAfterMs?: number;
   /** Called with `performance.now()` just before the spawn. */
@@ -38,27 +45,35 @@ export interface ScriptRun {
   exitedAt: number;
   stdoutBytes: number;
   stderr: string;
-  /** Peak RSS in KiB; undefined unless `measureRss` was set. */
+  /** Peak RSS in KiB; undefined unless `memory` was set. */
   maxRssKiB: number | undefined;
+  /** Peak live heap in bytes; undefined unless `memory` was `live-heap`. */
+  peakLiveHeapBytes: number | undefined;
 }
 
 /** Runs `node script` and resolves when it has exited and closed its pipes. */
 export async function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
-  const rssDir = options.measureRss
-    ? await mkdtemp(join(tmpdir(), 'ims-bench-rss-'))
-    : undefined;
-  const rssFile = rssDir === undefined ? undefined : join(rssDir, 'rss');
-  const args =
-    rssFile === undefined
-      ? [options.script]
-      : ['--import', RSS_PRELOAD, options.script];
+  const memoryDir =
+    options.memory === undefined
+      ? undefined
+      : await mkdtemp(join(tmpdir(), 'ims-bench-memory-'));
+  const memoryFile =
+    memoryDir === undefined ? undefined : join(memoryDir, 'memory.json');
+  const args = [
+    ...(options.memory === 'live-heap' ? ['--expose-gc'] : []),
+    ...(memoryFile === undefined ? [] : ['--import', MEMORY_PRELOAD]),
+    options.script,
+  ];
   const env =
-    rssFile === undefined
+    memoryFile === undefined
       ? options.env
-      : { ...options.env, BENCH_RSS_FILE: rssFile };
+      : { ...options.env, BENCH_MEMORY_FILE: memoryFile };
   const startedAt = performance.now();
   options.onSpawn?.(startedAt);
-  const child = spawn(process.execPath, args, { env, cwd: ROOT });
+  const child = spawn(options.node ?? process.execPath, args, {
+    env,
+    cwd: ROOT,
+  });
   let stdoutBytes = 0;
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));
@@ -78,15 +93,27 @@ export async function runScript(options: ScriptRunOptions): Promise<ScriptRun> {
     child.on('close', (code) => resolve(code)),
   );
   if (killer) clearTimeout(killer);
-  const maxRssKiB = rssFile === undefined ? undefined : await readRss(rssFile);
-  if (rssDir !== undefined) await rm(rssDir, { recursive: true, force: true });
-  return { exitCode, startedAt, exitedAt, stdoutBytes, stderr, maxRssKiB };
+  const memory =
+    memoryFile === undefined ? undefined : await readMemory(memoryFile);
+  if (memoryDir !== undefined) {
+    await rm(memoryDir, { recursive: true, force: true });
+  }
+  return {
+    exitCode,
+    startedAt,
+    exitedAt,
+    stdoutBytes,
+    stderr,
+    maxRssKiB: memory?.maxRssKiB,
+    peakLiveHeapBytes: memory?.peakLiveHeapBytes,
+  };
 }
 
-async function readRss(file: string): Promise<number | undefined> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const value = Number.parseInt(text, 10);
-  return Number.isFinite(value) ? value : undefined;
+async function readMemory(
+  file: string,
+): Promise<{ maxRssKiB?: number; peakLiveHeapBytes?: number } | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** Files that the runner hands to an action, in a fresh folder. */

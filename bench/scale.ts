@@ -1,18 +1,23 @@
 /**
  * Scale: many images and projects with request latency, measuring wall
- * time, requests, peak RSS and the sizes of what the action writes.
+ * time, requests, peak RSS, the live heap beside the results' own size, and
+ * the sizes of what the action writes.
  */
 
+import { execFile } from 'node:child_process';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { startArrivalProxy } from './arrival-proxy.js';
 import { addScaleData, shareInputs, startBenchEmulator } from './fixtures.js';
 import {
+  ROOT,
   actionEnv,
   createRunnerFiles,
   fileSize,
   runScript,
+  type ScriptRun,
 } from './processes.js';
 import { ACTION_SCRIPT } from './startup.js';
 
@@ -37,6 +42,10 @@ export interface ScaleSample {
   requestsByRoute: Record<string, number>;
   peakInFlight: number;
   maxRssKiB: number | undefined;
+  /** Peak live heap of a second run that samples it; see `report-memory.mjs`. */
+  peakLiveHeapBytes: number | undefined;
+  /** Heap of the case's ledger and results by themselves; see `results-footprint.ts`. */
+  resultsHeapBytes: number;
   /** Characters of the `results` output. */
   resultsOutputChars: number;
   outputFileBytes: number;
@@ -45,8 +54,25 @@ export interface ScaleSample {
   logBytes: number;
 }
 
-/** Runs the action on one scale case against a fresh emulator. */
+/** Runs the action on one scale case, then again to sample its live heap. */
 export async function measureScale(scaleCase: ScaleCase): Promise<ScaleSample> {
+  const timed = await runCase(scaleCase, 'rss');
+  const sampled = await runCase(scaleCase, 'live-heap');
+  return {
+    ...timed,
+    peakLiveHeapBytes: sampled.peakLiveHeapBytes,
+    resultsHeapBytes: await measureResultsHeap(scaleCase),
+  };
+}
+
+type CaseRun = Omit<ScaleSample, 'peakLiveHeapBytes' | 'resultsHeapBytes'> &
+  Pick<ScriptRun, 'peakLiveHeapBytes'>;
+
+/** Runs the action on one scale case against a fresh emulator. */
+async function runCase(
+  scaleCase: ScaleCase,
+  memory: 'rss' | 'live-heap',
+): Promise<CaseRun> {
   const emulator = await startBenchEmulator({
     latencyMs: scaleCase.latencyMs,
     jobDurationMs: scaleCase.jobMs,
@@ -63,7 +89,7 @@ export async function measureScale(scaleCase: ScaleCase): Promise<ScaleSample> {
     const run = await runScript({
       script: ACTION_SCRIPT,
       env: actionEnv(inputs, files),
-      measureRss: true,
+      memory,
       killAfterMs: 15 * 60_000,
     });
     const output = await readFile(files.output, 'utf8');
@@ -75,6 +101,7 @@ export async function measureScale(scaleCase: ScaleCase): Promise<ScaleSample> {
       requestsByRoute: countRoutes(emulator.requests),
       peakInFlight: proxy.peakInFlight(),
       maxRssKiB: run.maxRssKiB,
+      peakLiveHeapBytes: run.peakLiveHeapBytes,
       resultsOutputChars: resultsOutputLength(output),
       outputFileBytes: Buffer.byteLength(output),
       summaryBytes: await fileSize(files.summary),
@@ -86,6 +113,23 @@ export async function measureScale(scaleCase: ScaleCase): Promise<ScaleSample> {
     await emulator.close();
     await rm(files.dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `results-footprint.ts` for the case in a fresh process. */
+async function measureResultsHeap(scaleCase: ScaleCase): Promise<number> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      join(ROOT, 'bench', 'results-footprint.ts'),
+      String(scaleCase.images),
+      String(scaleCase.projects),
+    ],
+    { cwd: ROOT },
+  );
+  return Number.parseInt(stdout, 10);
 }
 
 function countRoutes(

@@ -45,7 +45,7 @@ export interface StartSample {
 /** Measures one start of `contender` against a fresh emulator. */
 export async function measureStart(
   contender: Contender,
-  measureRss = false,
+  options: { measureRss?: boolean; node?: string | undefined } = {},
 ): Promise<StartSample & { maxRssKiB: number | undefined }> {
   const emulator = await startBenchEmulator();
   const proxy = await startArrivalProxy(emulator.url, () => emulator.now());
@@ -54,7 +54,8 @@ export async function measureStart(
     const run = await runScript({
       script: contender === 'action' ? ACTION_SCRIPT : BASELINE_SCRIPT,
       env: startEnv(contender, proxy.url, files),
-      measureRss,
+      ...(options.measureRss ? { memory: 'rss' as const } : {}),
+      node: options.node,
       killAfterMs: 60_000,
     });
     const first = proxy.arrivals[0];
@@ -98,15 +99,31 @@ function startEnv(
   };
 }
 
-/** Runs the action with an invalid input and returns its run. */
-export async function measureInvalidRun(): Promise<ScriptRun> {
+/**
+ * Runs a contender with an input that fails before any request: the action
+ * with a project ID that is not 32 hex digits, the baseline with a body
+ * that is not JSON.
+ */
+export async function measureInvalidRun(
+  contender: Contender,
+  node?: string,
+): Promise<ScriptRun> {
   const files = await createRunnerFiles();
   try {
-    // A project ID that is not 32 hex digits fails validation before any request.
-    const inputs = shareInputs('http://127.0.0.1:9', [DEMO_IMAGE], ['abc']);
+    const env =
+      contender === 'action'
+        ? actionEnv(
+            shareInputs('http://127.0.0.1:9', [DEMO_IMAGE], ['abc']),
+            files,
+          )
+        : {
+            ...startEnv('baseline', 'http://127.0.0.1:9', files),
+            BENCH_BODY: '{"images": [',
+          };
     return await runScript({
-      script: ACTION_SCRIPT,
-      env: actionEnv(inputs, files),
+      script: contender === 'action' ? ACTION_SCRIPT : BASELINE_SCRIPT,
+      env,
+      node,
       killAfterMs: 60_000,
     });
   } finally {
@@ -115,9 +132,10 @@ export async function measureInvalidRun(): Promise<ScriptRun> {
 }
 
 /** Runs `node` on an empty module: the floor of any Node.js start-up. */
-export async function measureEmptyNode(): Promise<ScriptRun> {
+export async function measureEmptyNode(node?: string): Promise<ScriptRun> {
   return runScript({
     script: join(ROOT, 'bench', 'empty.mjs'),
     env: { PATH: process.env.PATH ?? '' },
+    node,
   });
 }
