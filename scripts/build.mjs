@@ -2,10 +2,10 @@
 // dist/licenses.txt for the packages in every chunk.
 //
 // ncc writes into the output directory without emptying it, so a chunk that
-// a change made obsolete would stay behind; this script empties dist/ first.
-// ncc's `--license` option writes one file per chunk under the same name,
-// so with more than one chunk the last chunk's list replaces the others;
-// this script reads the webpack stats (`--stats-out`) instead and lists the
+// a change made obsolete would stay behind. This script empties dist/ first.
+// ncc's `--license` option writes one file per chunk under the same name, so
+// with more than one chunk the last chunk's list replaces the others. This
+// script reads the webpack stats (`--stats-out`) instead and lists the
 // packages of all chunks in the same format: name, licence type, text.
 
 import { spawnSync } from 'node:child_process';
@@ -59,9 +59,7 @@ async function bundledPackages(stats) {
       text,
     });
   }
-  return packages.sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  return packages.sort((a, b) => a.name.localeCompare(b.name, 'en'));
 }
 
 const statsDir = await mkdtemp(join(tmpdir(), 'ncc-stats-'));

@@ -36,7 +36,7 @@ const ENTRY_KEYS = [
 export async function parseRegions(value: string): Promise<RegionEntry[]> {
   if (value.trim() === '') return [];
   // Most runs leave `regions` empty, so the YAML parser (a fifth of the
-  // bundle) loads only when the input is set; ncc puts it in its own chunk.
+  // bundle) loads only when the input is set. ncc puts it in its own chunk.
   const { parse } = await import('yaml');
   let document: unknown;
   try {

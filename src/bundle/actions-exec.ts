@@ -7,10 +7,10 @@
  * so every run would evaluate them before the first request, although the
  * action starts no process. The build maps the bare specifier
  * `@actions/exec` to this module (`paths` in tsconfig.json). The action
- * never reads `core.platform`, so webpack leaves this module out of the
- * bundle as unused, and the real package with it; if `core.platform` were
- * used, the real package would load from a chunk of its own on the first
- * call.
+ * never reads `core.platform`, so webpack finds this module unused and
+ * leaves it and the real package out of the bundle. Code that used
+ * `core.platform` would load the real package from a chunk of its own on
+ * the first call.
  *
  * `@actions/core` 3 calls `getExecOutput` (`lib/platform.js`); this module
  * forwards both functions of the package entry. `__tests__/stand-ins.test.ts`

@@ -6,8 +6,8 @@
  * module, so every run would evaluate it, with `tunnel`, `https` and `tls`,
  * before the first request, although only `core.getIDToken` uses it. The
  * build maps the bare specifier `@actions/http-client` to this module (`paths`
- * in tsconfig.json); ncc puts the real package in a chunk of its own, loaded
- * by the first `getJson`.
+ * in tsconfig.json). ncc puts the real package in a chunk of its own, which
+ * the first `getJson` loads.
  *
  * `@actions/core` 3 uses `new HttpClient(userAgent, handlers, options)` and
  * `getJson` of the package entry (`lib/oidc-utils.js`), which is all this

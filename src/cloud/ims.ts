@@ -28,7 +28,7 @@ export interface ImageInfo {
 
 /**
  * The fields of an image member (IMS ListImageMembers) that the action
- * reads; responses also carry `image_id`, `created_at` and `updated_at`.
+ * reads. Responses also carry `image_id`, `created_at` and `updated_at`.
  */
 export interface ImageMember {
   member_id: string;
@@ -270,7 +270,7 @@ export class ImsClient {
   }
 }
 
-// A listing returns dozens of fields per image and several per member; the
+// A listing returns dozens of fields per image and several per member. The
 // action keeps only those it reads, so that the images and members of many
 // batches in flight at once take little memory.
 

@@ -1,6 +1,6 @@
 // Types of the undici files that `undici.ts` loads one by one. undici ships
-// types for its package entry only; each file below exports the class or API
-// object that the entry re-exports under the same name.
+// types for its package entry only, and each file below exports the class or
+// API object that the entry re-exports under the same name.
 
 declare module 'undici/lib/api/index.js' {
   import type { Dispatcher } from 'undici/types/index.js';

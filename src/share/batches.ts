@@ -24,7 +24,7 @@ export interface BatchLimits {
 /** Returns batches that together hold each open pair exactly once. */
 export function planBatches(pairs: Pair[], limits: BatchLimits): Batch[] {
   // Images whose open pairs have the same targets in the same order share a
-  // group; each image keeps its pairs in that order, so a slice of targets
+  // group. Each image keeps its pairs in that order, so a slice of targets
   // is the same slice of every image's pairs.
   const groups = new Map<
     string,

@@ -53,7 +53,7 @@ export interface Pair {
   message: string | undefined;
   /**
    * Notes that stay with the pair whatever its outcome, such as a lost
-   * response; absent until the first note, because most pairs get none.
+   * response. Absent until the first note, because most pairs get none.
    */
   notes?: string[];
 }
@@ -207,7 +207,7 @@ export class Ledger implements LedgerView {
 /**
  * The report's view of every region's ledger, in region order. The report
  * builds it once every step has ended, so the pairs and results are
- * collected on first use and kept: the report reads them several times, and
+ * collected on first use and kept. The report reads them several times, and
  * at 100,000 pairs each copy costs megabytes.
  */
 export class MergedLedger implements LedgerView {
