@@ -16710,17 +16710,18 @@ module.exports = {
  *
  * undici's package entry (`index.js`) evaluates every feature at import:
  * fetch, WebSocket, EventSource, the cache stores, the mock agents. In the
- * bundle that costs about 30 ms of start-up on every run, and the action needs
- * only the dispatchers. This module loads the dispatcher classes from their own
- * files and installs the request API on `Dispatcher.prototype`, which is what
- * the entry does (undici 7 `index.js`: `Object.assign(Dispatcher.prototype,
- * api)`); `ProxyAgent` relies on it for its `CONNECT` to the proxy.
+ * bundle that cost about 30 ms of start-up per run on the benchmark machine
+ * (docs/benchmarks.md), and the action needs only the dispatchers. This module
+ * loads the dispatcher classes from their own files. It also installs the
+ * request API on `Dispatcher.prototype`, as the entry does (undici 7
+ * `index.js`: `Object.assign(Dispatcher.prototype, api)`), because
+ * `ProxyAgent` calls `connect` for its tunnel to the proxy.
  *
  * The build maps the bare specifier `undici` to this module (`paths` in
  * tsconfig.json, which ncc applies to every import in the bundle), so
  * `@actions/http-client`, which imports `ProxyAgent` from `undici`, gets these
  * classes too and the entry never loads. The files are the ones undici 7's own
- * entry requires; the lock file pins the version.
+ * entry requires, and the lock file pins the version.
  */
 
 
@@ -17040,7 +17041,7 @@ async function parseRegions(value) {
     if (value.trim() === '')
         return [];
     // Most runs leave `regions` empty, so the YAML parser (a fifth of the
-    // bundle) loads only when the input is set; ncc puts it in its own chunk.
+    // bundle) loads only when the input is set. ncc puts it in its own chunk.
     const { parse } = await __nccwpck_require__.e(/* import() */ 815).then(__nccwpck_require__.t.bind(__nccwpck_require__, 8815, 19));
     let document;
     try {
@@ -17794,7 +17795,7 @@ class Ledger {
 /**
  * The report's view of every region's ledger, in region order. The report
  * builds it once every step has ended, so the pairs and results are
- * collected on first use and kept: the report reads them several times, and
+ * collected on first use and kept. The report reads them several times, and
  * at 100,000 pairs each copy costs megabytes.
  */
 class MergedLedger {
@@ -18873,7 +18874,7 @@ class ImsClient {
         return { [Headers.ProjectId]: this.#projectId };
     }
 }
-// A listing returns dozens of fields per image and several per member; the
+// A listing returns dozens of fields per image and several per member. The
 // action keeps only those it reads, so that the images and members of many
 // batches in flight at once take little memory.
 const IMAGE_FIELDS = [
@@ -20177,7 +20178,7 @@ async function refresh(pairs, options) {
 /** Returns batches that together hold each open pair exactly once. */
 function planBatches(pairs, limits) {
     // Images whose open pairs have the same targets in the same order share a
-    // group; each image keeps its pairs in that order, so a slice of targets
+    // group. Each image keeps its pairs in that order, so a slice of targets
     // is the same slice of every image's pairs.
     const groups = new Map();
     for (const [imageId, imagePairs] of groupByImage(pairs)) {
@@ -21343,8 +21344,8 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
  * module, so every run would evaluate it, with `tunnel`, `https` and `tls`,
  * before the first request, although only `core.getIDToken` uses it. The
  * build maps the bare specifier `@actions/http-client` to this module (`paths`
- * in tsconfig.json); ncc puts the real package in a chunk of its own, loaded
- * by the first `getJson`.
+ * in tsconfig.json). ncc puts the real package in a chunk of its own, which
+ * the first `getJson` loads.
  *
  * `@actions/core` 3 uses `new HttpClient(userAgent, handlers, options)` and
  * `getJson` of the package entry (`lib/oidc-utils.js`), which is all this
