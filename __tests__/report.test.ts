@@ -2,13 +2,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_SUMMARY_ROWS } from '../src/constants.js';
+import { MAX_LOGGED_PAIRS, MAX_SUMMARY_ROWS } from '../src/constants.js';
 import type { Target } from '../src/inputs.js';
 import {
   computeStepStatus,
   isFailure,
   type StepStatus,
 } from '../src/report/status.js';
+import { logPairs } from '../src/report/log.js';
 import { compactResults, writeResultsFile } from '../src/report/outputs.js';
 import { buildSummary, escapeHtml } from '../src/report/summary.js';
 import {
@@ -315,5 +316,42 @@ describe('compactResults', () => {
 
   it('returns undefined one character past the limit', () => {
     expect(compactResults(results, text.length - 1)).toBeUndefined();
+  });
+});
+
+describe('logPairs', () => {
+  /** Runs logPairs over the ledger's results and returns the lines. */
+  function logged(ledger: Ledger): string[] {
+    const lines: string[] = [];
+    logPairs(ledger.results(), (line) => lines.push(line));
+    return lines;
+  }
+
+  it('lists every pair in input order up to the limit', () => {
+    const ledger = settledLedger(2, 3);
+    const lines = logged(ledger);
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe(
+      'eu-de image-0 -> project project-000: failed (IMG.0001; Line one\nline "two" of 0)',
+    );
+    expect(lines[1]).toBe(
+      'eu-de image-0 -> project project-001: success (pending)',
+    );
+    expect(lines[5]).toContain('image-1 -> project project-002');
+  });
+
+  it('lists problems first past the limit and counts the rest', () => {
+    const ledger = settledLedger(5, 300);
+    const total = ledger.pairs.length;
+    const failed = ledger.results().filter((r) => r.status === 'failed');
+    const lines = logged(ledger);
+    expect(lines).toHaveLength(MAX_LOGGED_PAIRS + 1);
+    const listedFailures = lines.filter((line) => line.includes(': failed'));
+    expect(listedFailures).toHaveLength(failed.length);
+    expect(lines[failed.length - 1]).toContain(': failed');
+    expect(lines[failed.length]).toContain(': success');
+    expect(lines.at(-1)).toBe(
+      `${total - MAX_LOGGED_PAIRS} more pair(s) are not listed here; the results-file output holds all ${total}.`,
+    );
   });
 });

@@ -87,5 +87,12 @@ export const MAX_ERROR_ANNOTATIONS = 10;
 /** Rows of the job summary's pair table; the rest are in `results-file`. */
 export const MAX_SUMMARY_ROWS = 300;
 
+/**
+ * Pairs listed one per line in the log; the rest are in `results-file`.
+ * The cap also bounds memory: the runner reads the log through a pipe, and
+ * lines written faster than it reads wait in the process.
+ */
+export const MAX_LOGGED_PAIRS = 1000;
+
 /** Page size for member listings; the documented maximum is 1000. */
 export const MEMBER_PAGE_LIMIT = 500;

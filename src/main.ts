@@ -24,6 +24,7 @@ import {
   isFailure,
   type StepStatus,
 } from './report/status.js';
+import { logPairs } from './report/log.js';
 import { writeSummary } from './report/summary.js';
 import { openSession, type Session } from './session.js';
 import { waitForAcceptance } from './share/acceptance.js';
@@ -324,7 +325,7 @@ async function report(
       },
     );
     setOutputs(ledger, status, file);
-    logPairs(ledger);
+    logPairs(ledger.results(), (line) => core.info(line));
   });
   if (isFailure(status)) annotateFailures(ledger);
   else if (status === 'success')
@@ -359,17 +360,6 @@ function settleAfterStop(outcome: RegionOutcome, cancelled: boolean): void {
       'unknown',
       'failed',
       `Not done: ${describeFatal(outcome.fatal)}`,
-    );
-  }
-}
-
-function logPairs(ledger: MergedLedger): void {
-  for (const result of ledger.results()) {
-    const extra = [result.member_status, result.error_code, result.message]
-      .filter(Boolean)
-      .join('; ');
-    core.info(
-      `${result.region} ${result.image_id} -> ${result.target_type} ${result.target_id}: ${result.status}${extra ? ` (${extra})` : ''}`,
     );
   }
 }

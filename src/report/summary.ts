@@ -29,6 +29,18 @@ const ORDER: Record<string, number> = {
   'not-shared': 7,
 };
 
+/**
+ * Returns a copy of the results with failed, unknown and skipped pairs
+ * first, each status in input order.
+ */
+export function sortProblemsFirst(
+  results: readonly PairResult[],
+): PairResult[] {
+  return [...results].sort(
+    (a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9),
+  );
+}
+
 /** Builds the summary's Markdown and HTML; separate from writing for tests. */
 export function buildSummary(
   ledger: LedgerView,
@@ -36,9 +48,7 @@ export function buildSummary(
 ): string {
   const counts = ledger.counts();
   const jobIds = ledger.jobIds();
-  const results = [...ledger.results()].sort(
-    (a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9),
-  );
+  const results = sortProblemsFirst(ledger.results());
   const shown = results.slice(0, MAX_SUMMARY_ROWS);
   const lines = [
     `## IMS ${context.operation}: ${context.status}`,
