@@ -16739,7 +16739,7 @@ Object.assign((undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_2___
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3640);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6801);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1236);
 /**
  * The action's entry point: runs `run()` with one abort signal that SIGINT,
  * SIGTERM and (on Windows) SIGBREAK trigger.
@@ -16768,7 +16768,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6801:
+/***/ 1236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16950,6 +16950,12 @@ const MAX_INLINE_RESULTS_CHARS = 400_000;
 const MAX_ERROR_ANNOTATIONS = 10;
 /** Rows of the job summary's pair table; the rest are in `results-file`. */
 const MAX_SUMMARY_ROWS = 300;
+/**
+ * Pairs listed one per line in the log; the rest are in `results-file`.
+ * The cap also bounds memory: the runner reads the log through a pipe, and
+ * lines written faster than it reads wait in the process.
+ */
+const MAX_LOGGED_PAIRS = 1000;
 /** Page size for member listings; the documented maximum is 1000. */
 const MEMBER_PAGE_LIMIT = 500;
 
@@ -17878,11 +17884,18 @@ const ORDER = {
     'already-shared': 6,
     'not-shared': 7,
 };
+/**
+ * Returns a copy of the results with failed, unknown and skipped pairs
+ * first, each status in input order.
+ */
+function sortProblemsFirst(results) {
+    return [...results].sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9));
+}
 /** Builds the summary's Markdown and HTML; separate from writing for tests. */
 function buildSummary(ledger, context) {
     const counts = ledger.counts();
     const jobIds = ledger.jobIds();
-    const results = [...ledger.results()].sort((a, b) => (ORDER[a.status] ?? 9) - (ORDER[b.status] ?? 9));
+    const results = sortProblemsFirst(ledger.results());
     const shown = results.slice(0, MAX_SUMMARY_ROWS);
     const lines = [
         `## IMS ${context.operation}: ${context.status}`,
@@ -17944,6 +17957,33 @@ function escapeHtml(text) {
         .replace(/"/g, '&quot;')
         .replace(/\|/g, '&#124;')
         .replace(/\r?\n/g, ' ');
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+/** The log's list of pairs: one line each, up to a limit. */
+
+
+/**
+ * Writes one line per pair with `write`. Up to `MAX_LOGGED_PAIRS` pairs
+ * appear in input order; beyond that, the lines start with the failed,
+ * unknown and skipped pairs, and a last line counts the pairs left out.
+ */
+function logPairs(results, write) {
+    const listed = results.length <= MAX_LOGGED_PAIRS
+        ? results
+        : sortProblemsFirst(results).slice(0, MAX_LOGGED_PAIRS);
+    for (const result of listed)
+        write(describePair(result));
+    if (listed.length < results.length) {
+        write(`${results.length - listed.length} more pair(s) are not listed here; the results-file output holds all ${results.length}.`);
+    }
+}
+function describePair(result) {
+    const extra = [result.member_status, result.error_code, result.message]
+        .filter(Boolean)
+        .join('; ');
+    const details = extra ? ` (${extra})` : '';
+    return `${result.region} ${result.image_id} -> ${result.target_type} ${result.target_id}: ${result.status}${details}`;
 }
 
 ;// CONCATENATED MODULE: ./src/auth/credentials.ts
@@ -20687,6 +20727,7 @@ function operationSpec(name, vaultId, ownProject) {
 
 
 
+
 const FAILURE_PREFIX = 'IMS image sharing failed';
 const coreLogger = {
     debug: (message) => core/* debug */.Yz(message),
@@ -20874,7 +20915,7 @@ async function report(outcomes, context, durationMs) {
             return undefined;
         });
         setOutputs(ledger, status, file);
-        logPairs(ledger);
+        logPairs(ledger.results(), (line) => core/* info */.pq(line));
     });
     if (isFailure(status))
         annotateFailures(ledger);
@@ -20900,14 +20941,6 @@ function settleAfterStop(outcome, cancelled) {
     }
     else if (outcome.fatal !== undefined) {
         outcome.ledger.settleRemaining('unknown', 'failed', `Not done: ${describeFatal(outcome.fatal)}`);
-    }
-}
-function logPairs(ledger) {
-    for (const result of ledger.results()) {
-        const extra = [result.member_status, result.error_code, result.message]
-            .filter(Boolean)
-            .join('; ');
-        core/* info */.pq(`${result.region} ${result.image_id} -> ${result.target_type} ${result.target_id}: ${result.status}${extra ? ` (${extra})` : ''}`);
     }
 }
 function describeFatal(error) {
