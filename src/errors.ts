@@ -91,6 +91,19 @@ export class NetworkError extends Error {
 /** The run was cancelled (SIGINT, SIGTERM, SIGBREAK) while this work was under way. */
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
+  /**
+   * Whether a request was on the wire when the run was cancelled, so that
+   * the service may have acted on it.
+   */
+  readonly mayHaveReachedServer: boolean;
+
+  constructor(
+    message: string,
+    options?: ErrorOptions & { mayHaveReachedServer?: boolean },
+  ) {
+    super(message, options);
+    this.mayHaveReachedServer = options?.mayHaveReachedServer ?? false;
+  }
 }
 
 /** Formats any thrown value as text, without a leading "Error: ". */

@@ -208,6 +208,100 @@ describe('cancellation', () => {
   });
 });
 
+describe('cancellation of a member request', () => {
+  /**
+   * Sends SIGINT `afterMs` after the emulator has answered a request of
+   * `route`. The emulator records a request when it answers it.
+   */
+  function interruptAfter(route: string, afterMs: number) {
+    return (child: import('node:child_process').ChildProcess) => {
+      const poll = setInterval(() => {
+        if (emulator.requests.some((r) => r.route === route)) {
+          clearInterval(poll);
+          setTimeout(() => child.kill('SIGINT'), afterMs);
+        }
+      }, 20);
+    };
+  }
+
+  it('reports unknown when cancelled with a submit in flight', async () => {
+    emulator.addFault({
+      route: 'addMembers',
+      times: 1,
+      action: { kind: 'delay', ms: 5000 },
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+      },
+      // Pre-flight ends with the member listing; the submit follows at once
+      // and is held for 5 s.
+      onSpawn: interruptAfter('listMembers', 500),
+      killAfterMs: 20_000,
+    });
+    expect(run.outputs.status).toBe('cancelled');
+    const [result] = results(run.outputs);
+    expect(result?.status).toBe('unknown');
+    expect(result?.message).toContain('request to share was in flight');
+  });
+
+  it('reports unknown when cancelled while checking a lost submit', async () => {
+    emulator.updateSettings({ jobDurationMs: 15_000 });
+    emulator.addFault({
+      route: 'addMembers',
+      times: 1,
+      action: { kind: 'drop', stage: 'after-acting' },
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+        'unknown-outcome-wait': '30s',
+      },
+      onSpawn: (child) => {
+        // The watch reads the members after the lost submit; interrupt it then.
+        const poll = setInterval(() => {
+          const reads = emulator.requests.filter(
+            (r) => r.route === 'listMembers',
+          );
+          if (reads.length >= 2) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 20);
+      },
+      killAfterMs: 20_000,
+    });
+    expect(run.outputs.status).toBe('cancelled');
+    const [result] = results(run.outputs);
+    expect(result?.status).toBe('unknown');
+    expect(result?.message).toContain('whose response was lost');
+  });
+
+  it('reports skipped when cancelled before any submit', async () => {
+    emulator.addFault({
+      route: 'listMembers',
+      action: { kind: 'delay', ms: 5000 },
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+      },
+      // The image read is answered; the member listing is held for 5 s.
+      onSpawn: interruptAfter('listImages', 300),
+      killAfterMs: 20_000,
+    });
+    expect(run.outputs.status).toBe('cancelled');
+    expect(results(run.outputs)[0]?.status).toBe('skipped');
+    expect(emulator.requests.some((r) => r.route === 'addMembers')).toBe(false);
+  });
+});
+
 describe('secrets', () => {
   it('never prints a credential', async () => {
     const run = await runAction({

@@ -530,7 +530,7 @@ export class HttpClient {
       if (signal.aborted) {
         throw new CancelledError(
           `Cancelled while waiting for ${prepared.source.operation}`,
-          { cause: error },
+          { cause: error, mayHaveReachedServer: true },
         );
       }
       const outcome = this.networkFailure(prepared, error, timeout.aborted);

@@ -5,7 +5,12 @@
 
 import type { Clock, Sleep } from '../clock.js';
 import type { ImageMember, ImsClient, Job } from '../cloud/ims.js';
-import { ApiError, NetworkError, errorMessage } from '../errors.js';
+import {
+  ApiError,
+  CancelledError,
+  NetworkError,
+  errorMessage,
+} from '../errors.js';
 import type { Logger } from '../logger.js';
 import { planBatches, type Batch, type BatchLimits } from './batches.js';
 import { mapWithConcurrency } from './concurrency.js';
@@ -110,12 +115,31 @@ async function handleSubmitError(
   round: number,
 ): Promise<void> {
   const { ledger } = options;
+  if (error instanceof CancelledError) {
+    if (error.mayHaveReachedServer) {
+      settleUnsettled(
+        batch,
+        ledger,
+        `The run was cancelled while the request to ${options.spec.verb} was in flight, so IMS may have carried it out. Re-run the step to confirm.`,
+      );
+    }
+    throw error;
+  }
   if (isOutcomeUnknown(error)) {
-    const { missing, membersRead } = await reconcileLostSubmit(
-      batch,
-      error,
-      options,
-    );
+    let reconciled: { missing: Pair[]; membersRead: boolean };
+    try {
+      reconciled = await reconcileLostSubmit(batch, error, options);
+    } catch (watchError) {
+      if (watchError instanceof CancelledError) {
+        settleUnsettled(
+          batch,
+          ledger,
+          `The run was cancelled while it checked whether a request to ${options.spec.verb} whose response was lost had been carried out. Re-run the step to confirm.`,
+        );
+      }
+      throw watchError;
+    }
+    const { missing, membersRead } = reconciled;
     if (missing.length === 0) return;
     // Without a member listing, a resubmit could repeat a change the lost
     // request already made, so the pairs stay unknown.
@@ -259,6 +283,15 @@ async function awaitJob(
       options.spec,
     );
     ledger.settle(pair, outcome.status, outcome);
+  }
+}
+
+/** Settles the batch's pairs that no step has settled yet as `unknown`. */
+function settleUnsettled(batch: Batch, ledger: Ledger, message: string): void {
+  for (const pair of batch.pairs) {
+    if (pair.state === 'open' || pair.state === 'in-job') {
+      ledger.settle(pair, 'unknown', { message });
+    }
   }
 }
 
