@@ -16838,6 +16838,15 @@ class NetworkError extends Error {
 /** The run was cancelled (SIGINT, SIGTERM, SIGBREAK) while this work was under way. */
 class CancelledError extends Error {
     name = 'CancelledError';
+    /**
+     * Whether a request was on the wire when the run was cancelled, so that
+     * the service may have acted on it.
+     */
+    mayHaveReachedServer;
+    constructor(message, options) {
+        super(message, options);
+        this.mayHaveReachedServer = options?.mayHaveReachedServer ?? false;
+    }
 }
 /** Formats any thrown value as text, without a leading "Error: ". */
 function errorMessage(error) {
@@ -19546,7 +19555,7 @@ class HttpClient {
         }
         catch (error) {
             if (signal.aborted) {
-                throw new CancelledError(`Cancelled while waiting for ${prepared.source.operation}`, { cause: error });
+                throw new CancelledError(`Cancelled while waiting for ${prepared.source.operation}`, { cause: error, mayHaveReachedServer: true });
             }
             const outcome = this.networkFailure(prepared, error, timeout.aborted);
             this.logAttempt(prepared, started, outcome.failure.cause, undefined);
@@ -20483,8 +20492,24 @@ async function runBatch(batch, options, round) {
 }
 async function handleSubmitError(batch, error, options, round) {
     const { ledger } = options;
+    if (error instanceof CancelledError) {
+        if (error.mayHaveReachedServer) {
+            settleUnsettled(batch, ledger, `The run was cancelled while the request to ${options.spec.verb} was in flight, so IMS may have carried it out. Re-run the step to confirm.`);
+        }
+        throw error;
+    }
     if (isOutcomeUnknown(error)) {
-        const { missing, membersRead } = await reconcileLostSubmit(batch, error, options);
+        let reconciled;
+        try {
+            reconciled = await reconcileLostSubmit(batch, error, options);
+        }
+        catch (watchError) {
+            if (watchError instanceof CancelledError) {
+                settleUnsettled(batch, ledger, `The run was cancelled while it checked whether a request to ${options.spec.verb} whose response was lost had been carried out. Re-run the step to confirm.`);
+            }
+            throw watchError;
+        }
+        const { missing, membersRead } = reconciled;
         if (missing.length === 0)
             return;
         // Without a member listing, a resubmit could repeat a change the lost
@@ -20590,6 +20615,14 @@ async function awaitJob(batch, jobId, options) {
         const item = findResultItem(job, pair, batch.targets.length);
         const outcome = decideOutcome(pair, job, item, members?.get(pair.imageId), options.spec);
         ledger.settle(pair, outcome.status, outcome);
+    }
+}
+/** Settles the batch's pairs that no step has settled yet as `unknown`. */
+function settleUnsettled(batch, ledger, message) {
+    for (const pair of batch.pairs) {
+        if (pair.state === 'open' || pair.state === 'in-job') {
+            ledger.settle(pair, 'unknown', { message });
+        }
     }
 }
 function settleInJob(batch, ledger, message) {
