@@ -129,7 +129,6 @@ async function runRegion(
         signal: context.signal,
         userAgent: 'ims-share-images-action',
         useConfiguredProject: plan.region === inputs.region,
-        getIdToken: (audience) => core.getIDToken(audience),
       },
     );
     const named = await resolveImageNames(

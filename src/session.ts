@@ -27,6 +27,7 @@ import {
   createTokenWithIdToken,
   type TemporaryKeys,
 } from './cloud/federation.js';
+import { requestGitHubIdToken } from './cloud/github-oidc.js';
 import { IamClient } from './cloud/iam.js';
 import { ImsClient } from './cloud/ims.js';
 import { ApiError, InputError } from './errors.js';
@@ -55,8 +56,6 @@ export interface SessionOptions {
    * regions of `regions` look their project up with IAM.
    */
   useConfiguredProject?: boolean;
-  /** Requests a GitHub OIDC ID token; `core.getIDToken` in production. */
-  getIdToken: (audience: string) => Promise<string>;
 }
 
 /** Maximum lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
@@ -133,7 +132,7 @@ async function signInWith(
     if (method.kind === 'oidc-sts' && endpoints.sts === undefined) {
       throw noStsEndpoint(endpoints);
     }
-    const idToken = await requestIdToken(method.audience, options);
+    const idToken = await requestIdToken(method.audience, inputs, options);
     const keys =
       method.kind === 'oidc-iam'
         ? await keysFromIdentityProvider(
@@ -210,12 +209,12 @@ async function signInWithPassword(
 /** Requests the GitHub ID token, with a clear error when the job may not. */
 async function requestIdToken(
   audience: string,
+  inputs: ActionInputs,
   options: SessionOptions,
 ): Promise<string> {
-  if (
-    !options.env.ACTIONS_ID_TOKEN_REQUEST_URL ||
-    !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
-  ) {
+  const requestUrl = options.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) {
     throw new InputError(
       Inputs.IdentityProvider,
       'GitHub OIDC sign-in needs an ID token, but this job cannot request one: ' +
@@ -223,7 +222,21 @@ async function requestIdToken(
         '(and to the calling workflow for a reusable workflow).',
     );
   }
-  const token = await options.getIdToken(audience);
+  core.setSecret(requestToken);
+  const runner = createClient(inputs, options, () => ({
+    Authorization: `Bearer ${requestToken}`,
+  }));
+  let token: string;
+  try {
+    token = await requestGitHubIdToken(
+      runner,
+      requestUrl,
+      audience,
+      options.signal,
+    );
+  } finally {
+    await runner.close();
+  }
   core.setSecret(token);
   options.logger.info(
     `Requested a GitHub ID token for audience "${audience}".`,

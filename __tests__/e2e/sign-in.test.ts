@@ -32,7 +32,12 @@ import {
   TARGETS,
   baseInputs,
 } from './fixtures.js';
-import { annotations, runAction, type ActionRun } from './run-action.js';
+import {
+  annotations,
+  parseResults as results,
+  runAction,
+  type ActionRun,
+} from './run-action.js';
 
 const demo = loadDemoState();
 const OWNER_ACCOUNT = accountId('demo-account');
@@ -286,6 +291,81 @@ describe('keyless sign-in, IAM route', () => {
     expect(lastError(run)).toContain('ACTIONS_ID_TOKEN_REQUEST_URL');
     expect(lastError(run)).toContain('id-token: write');
     expect(emulator.requests).toHaveLength(0);
+  });
+
+  it('retries a failed ID-token request', async () => {
+    const issued = issueIdTokens();
+    emulator.addFault({
+      route: 'getIdToken',
+      times: 1,
+      action: { kind: 'server-error', status: 500 },
+    });
+    emulator.addFault({
+      route: 'getIdToken',
+      times: 1,
+      action: { kind: 'drop', stage: 'before-acting' },
+    });
+    const run = await runAction({
+      inputs: {
+        ...keylessInputs(),
+        'identity-provider': PROVIDER_ID,
+        'retry-max-attempts': '3',
+      },
+      env: idTokenEnv(),
+    });
+    expectShared(run);
+    expect(issued.tokens).toHaveLength(1);
+    const tokenRequests = emulator.requests.filter(
+      (r) => r.route === 'getIdToken',
+    );
+    expect(tokenRequests).toHaveLength(3);
+  });
+
+  it('applies request-timeout to the ID-token request', async () => {
+    issueIdTokens();
+    emulator.addFault({
+      route: 'getIdToken',
+      times: 'always',
+      action: { kind: 'delay', ms: 10_000 },
+    });
+    const run = await runAction({
+      inputs: {
+        ...keylessInputs(),
+        'identity-provider': PROVIDER_ID,
+        'request-timeout': '1s',
+        'retry-max-attempts': '2',
+      },
+      env: idTokenEnv(),
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.durationMs).toBeLessThan(8000);
+    expect(lastError(run)).toContain('request a GitHub ID token');
+    expect(emulator.getMembers(IMAGES.web)).toHaveLength(0);
+  });
+
+  it('cancels a pending ID-token request', async () => {
+    issueIdTokens();
+    emulator.addFault({
+      route: 'getIdToken',
+      times: 'always',
+      action: { kind: 'delay', ms: 10_000 },
+    });
+    let signalledAt = 0;
+    const run = await runAction({
+      inputs: { ...keylessInputs(), 'identity-provider': PROVIDER_ID },
+      env: idTokenEnv(),
+      onSpawn: (child) => {
+        setTimeout(() => {
+          signalledAt = Date.now();
+          child.kill('SIGTERM');
+        }, 1000);
+      },
+      killAfterMs: 20_000,
+    });
+    expect(Date.now() - signalledAt).toBeLessThan(4000);
+    expect(run.signal).toBeNull();
+    expect(run.outputs.status).toBe('cancelled');
+    expect(results(run.outputs)[0]?.status).toBe('skipped');
   });
 
   it('rejects two sign-in methods', async () => {
