@@ -62,7 +62,7 @@ export function renderStartup(results: StartupResults): string {
         ],
         ['Size of `dist/index.js`', bytes(results.bundleBytes)],
         [
-          'Size of the chunks loaded on demand (YAML parser, `@actions/http-client`)',
+          'Size of the chunks loaded on demand (the YAML parser)',
           bytes(results.chunkBytes),
         ],
       ],

@@ -3,16 +3,19 @@
  * package on first use.
  *
  * `@actions/core` imports `@actions/http-client` at the top of its OIDC
- * module, so every run would evaluate it, with `tunnel`, `https` and `tls`,
- * before the first request, although only `core.getIDToken` uses it. The
- * build maps the bare specifier `@actions/http-client` to this module (`paths`
- * in tsconfig.json). ncc puts the real package in a chunk of its own, which
- * the first `getJson` loads.
+ * module, for `core.getIDToken`, so every run would evaluate it, with
+ * `tunnel`, `https` and `tls`, before the first request. The action requests
+ * ID tokens with its own HTTP client instead (`src/cloud/github-oidc.ts`).
+ * The build maps the bare specifier `@actions/http-client` to this module
+ * (`paths` in tsconfig.json). As nothing calls `core.getIDToken`, webpack
+ * finds this module unused and leaves it and the real package out of the
+ * bundle. Code that called `core.getIDToken` would load the real package
+ * from a chunk of its own on the first `getJson`.
  *
  * `@actions/core` 3 uses `new HttpClient(userAgent, handlers, options)` and
  * `getJson` of the package entry (`lib/oidc-utils.js`), which is all this
- * module provides; `__tests__/stand-ins.test.ts` fails when core
- * imports more. The path below names the real entry file because the bare
+ * module provides; `__tests__/stand-ins.test.ts` fails when core imports or
+ * calls more. The path below names the real entry file because the bare
  * specifier leads back here in the build.
  */
 
