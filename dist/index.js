@@ -16688,58 +16688,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1150:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   J2: () => (/* reexport default from dynamic */ undici_lib_dispatcher_env_http_proxy_agent_js__WEBPACK_IMPORTED_MODULE_3___default.a),
-/* harmony export */   g6: () => (/* reexport default from dynamic */ undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_1___default.a),
-/* harmony export */   kT: () => (/* reexport default from dynamic */ undici_lib_dispatcher_proxy_agent_js__WEBPACK_IMPORTED_MODULE_4___default.a)
-/* harmony export */ });
-/* harmony import */ var undici_lib_api_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6615);
-/* harmony import */ var undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7405);
-/* harmony import */ var undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(undici_lib_dispatcher_agent_js__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(883);
-/* harmony import */ var undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var undici_lib_dispatcher_env_http_proxy_agent_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3137);
-/* harmony import */ var undici_lib_dispatcher_env_http_proxy_agent_js__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(undici_lib_dispatcher_env_http_proxy_agent_js__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var undici_lib_dispatcher_proxy_agent_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6672);
-/* harmony import */ var undici_lib_dispatcher_proxy_agent_js__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__nccwpck_require__.n(undici_lib_dispatcher_proxy_agent_js__WEBPACK_IMPORTED_MODULE_4__);
-/**
- * The parts of undici that the action uses, loaded module by module.
- *
- * undici's package entry (`index.js`) evaluates every feature at import:
- * fetch, WebSocket, EventSource, the cache stores, the mock agents. In the
- * bundle that cost about 30 ms of start-up per run on the benchmark machine
- * (docs/benchmarks.md), and the action needs only the dispatchers. This module
- * loads the dispatcher classes from their own files. It also installs the
- * request API on `Dispatcher.prototype`, as the entry does (undici 7
- * `index.js`: `Object.assign(Dispatcher.prototype, api)`), because
- * `ProxyAgent` calls `connect` for its tunnel to the proxy.
- *
- * The build maps the bare specifier `undici` to this module (`paths` in
- * tsconfig.json, which ncc applies to every import in the bundle), so
- * `@actions/http-client`, which imports `ProxyAgent` from `undici`, gets these
- * classes too and the entry never loads. The files are the ones undici 7's own
- * entry requires, and the lock file pins the version.
- */
-
-
-
-
-
-Object.assign((undici_lib_dispatcher_dispatcher_js__WEBPACK_IMPORTED_MODULE_2___default().prototype), undici_lib_api_index_js__WEBPACK_IMPORTED_MODULE_0__);
-
-
-
-/***/ }),
-
 /***/ 9407:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3640);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1236);
+/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3705);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4932);
 /**
  * The action's entry point: runs `run()` with one abort signal that SIGINT,
  * SIGTERM and (on Windows) SIGBREAK trigger.
@@ -16768,7 +16722,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1236:
+/***/ 4932:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16777,8 +16731,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
-var core = __nccwpck_require__(3640);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 12 modules
+var core = __nccwpck_require__(3705);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /**
  * Error classes of the action. Each has a fixed `name` so that callers and
@@ -18750,6 +18704,37 @@ function requireKeys(accessKey, secretKey, securityToken, expiresAt, service) {
     return { accessKey, secretKey, securityToken, expiresAt };
 }
 
+;// CONCATENATED MODULE: ./src/cloud/github-oidc.ts
+/**
+ * The GitHub Actions OIDC ID token, requested from the runner the way
+ * `core.getIDToken` requests it (`@actions/core` 3 `lib/oidc-utils.js`):
+ * `GET {ACTIONS_ID_TOKEN_REQUEST_URL}` with an `audience` query parameter
+ * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`, answered with
+ * `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
+ * the request timeout, the retry policy, the proxy settings and cancellation
+ * apply to it as to every other request.
+ */
+/**
+ * Returns a new ID token for `audience`. `http` must send
+ * `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`.
+ */
+async function requestGitHubIdToken(http, requestUrl, audience, signal) {
+    const url = new URL(requestUrl);
+    url.searchParams.set('audience', audience);
+    const response = await http.send({
+        method: 'GET',
+        url,
+        headers: { Accept: 'application/json' },
+        operation: `request a GitHub ID token for audience "${audience}"`,
+        idempotent: true,
+    }, signal);
+    const value = response.body?.value;
+    if (typeof value !== 'string' || value === '') {
+        throw new Error(`The runner's ID-token response for audience "${audience}" has no token in its "value" field.`);
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/cloud/iam.ts
 /** A thin client of the IAM calls the action uses. */
 
@@ -19178,8 +19163,46 @@ function computeRetryDelay(attempt, retryAfterHeader, options, clock, random) {
     return random() * ceiling;
 }
 
-// EXTERNAL MODULE: ./src/http/undici.ts
-var undici = __nccwpck_require__(1150);
+// EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
+var api = __nccwpck_require__(6615);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/agent.js
+var agent = __nccwpck_require__(7405);
+var agent_default = /*#__PURE__*/__nccwpck_require__.n(agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/dispatcher.js
+var dispatcher = __nccwpck_require__(883);
+var dispatcher_default = /*#__PURE__*/__nccwpck_require__.n(dispatcher);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/env-http-proxy-agent.js
+var env_http_proxy_agent = __nccwpck_require__(3137);
+var env_http_proxy_agent_default = /*#__PURE__*/__nccwpck_require__.n(env_http_proxy_agent);
+// EXTERNAL MODULE: ./node_modules/undici/lib/dispatcher/proxy-agent.js
+var proxy_agent = __nccwpck_require__(6672);
+;// CONCATENATED MODULE: ./src/http/undici.ts
+/**
+ * The parts of undici that the action uses, loaded module by module.
+ *
+ * undici's package entry (`index.js`) evaluates every feature at import:
+ * fetch, WebSocket, EventSource, the cache stores, the mock agents. In the
+ * bundle that cost about 30 ms of start-up per run on the benchmark machine
+ * (docs/benchmarks.md), and the action needs only the dispatchers. This module
+ * loads the dispatcher classes from their own files. It also installs the
+ * request API on `Dispatcher.prototype`, as the entry does (undici 7
+ * `index.js`: `Object.assign(Dispatcher.prototype, api)`), because
+ * `ProxyAgent` calls `connect` for its tunnel to the proxy.
+ *
+ * The build maps the bare specifier `undici` to this module (`paths` in
+ * tsconfig.json, which ncc applies to every import in the bundle), so
+ * `@actions/http-client`, which imports `ProxyAgent` from `undici`, gets these
+ * classes too and the entry never loads. The files are the ones undici 7's own
+ * entry requires, and the lock file pins the version.
+ */
+
+
+
+
+
+Object.assign((dispatcher_default()).prototype, api);
+
+
 ;// CONCATENATED MODULE: ./src/http/client.ts
 /**
  * HTTP client of the action: sends one JSON API request with undici, signs
@@ -19498,10 +19521,10 @@ class HttpClient {
         if (this.dispatcher !== undefined)
             return this.dispatcher;
         if (client_isLoopbackHost(url.hostname)) {
-            this.directAgent ??= this.own(new undici/* Agent */.g6());
+            this.directAgent ??= this.own(new (agent_default())());
             return this.directAgent;
         }
-        this.proxyAgent ??= this.own(new undici/* EnvHttpProxyAgent */.J2());
+        this.proxyAgent ??= this.own(new (env_http_proxy_agent_default())());
         return this.proxyAgent;
     }
     own(dispatcher) {
@@ -19712,6 +19735,7 @@ function createHttpClient(options) {
 
 
 
+
 /** Maximum lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
 const IAM_MAX_KEY_SECONDS = 86_400;
 /** Maximum lifetime an agency allows (STS AssumeAgencyWithOIDC): 12 hours. */
@@ -19758,7 +19782,7 @@ async function signInWith(method, inputs, endpoints, options) {
         if (method.kind === 'oidc-sts' && endpoints.sts === undefined) {
             throw noStsEndpoint(endpoints);
         }
-        const idToken = await requestIdToken(method.audience, options);
+        const idToken = await requestIdToken(method.audience, inputs, options);
         const keys = method.kind === 'oidc-iam'
             ? await keysFromIdentityProvider(method.identityProvider, idToken, inputs, endpoints, http, options)
             : await keysFromAgency(method.providerUrn, method.agencyUrn, idToken, inputs, endpoints, http, options);
@@ -19803,14 +19827,25 @@ async function signInWithPassword(method, inputs, endpoints, http, options) {
     };
 }
 /** Requests the GitHub ID token, with a clear error when the job may not. */
-async function requestIdToken(audience, options) {
-    if (!options.env.ACTIONS_ID_TOKEN_REQUEST_URL ||
-        !options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
+async function requestIdToken(audience, inputs, options) {
+    const requestUrl = options.env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = options.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!requestUrl || !requestToken) {
         throw new InputError(Inputs.IdentityProvider, 'GitHub OIDC sign-in needs an ID token, but this job cannot request one: ' +
             'ACTIONS_ID_TOKEN_REQUEST_URL is not set. Add "permissions: id-token: write" to the job ' +
             '(and to the calling workflow for a reusable workflow).');
     }
-    const token = await options.getIdToken(audience);
+    core/* setSecret */.Pq(requestToken);
+    const runner = createClient(inputs, options, () => ({
+        Authorization: `Bearer ${requestToken}`,
+    }));
+    let token;
+    try {
+        token = await requestGitHubIdToken(runner, requestUrl, audience, options.signal);
+    }
+    finally {
+        await runner.close();
+    }
     core/* setSecret */.Pq(token);
     options.logger.info(`Requested a GitHub ID token for audience "${audience}".`);
     return token;
@@ -20817,7 +20852,6 @@ async function runRegion(plan, context) {
             signal: context.signal,
             userAgent: 'ims-share-images-action',
             useConfiguredProject: plan.region === inputs.region,
-            getIdToken: (audience) => core/* getIDToken */.V9(audience),
         });
         const named = await resolveImageNames(session.ims, plan.imageNames, plan.region, inputs.concurrency, context.signal);
         const imageIds = [...new Set([...plan.imageIds, ...named])];
@@ -21011,45 +21045,10 @@ function describeOutcome(ledger, status, outcomes, context) {
 
 /***/ }),
 
-/***/ 2613:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
-
-/***/ }),
-
 /***/ 181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
-
-/***/ }),
-
-/***/ 4434:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
-
-/***/ }),
-
-/***/ 8611:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
-
-/***/ }),
-
-/***/ 5692:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
-
-/***/ }),
-
-/***/ 9278:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
@@ -21193,29 +21192,14 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 4756:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
-
-/***/ }),
-
-/***/ 9023:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
-
-/***/ }),
-
-/***/ 3640:
+/***/ 3705:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Yz: () => (/* binding */ debug),
+  Yz: () => (/* binding */ core_debug),
   z3: () => (/* binding */ error),
-  V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
@@ -21223,12 +21207,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   LZ: () => (/* binding */ saveState),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
-  Pq: () => (/* binding */ setSecret),
+  Pq: () => (/* binding */ core_setSecret),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, isDebug, markdownSummary, platform, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -21401,49 +21385,6 @@ function file_command_prepareKeyValueMessage(key, value) {
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
-;// CONCATENATED MODULE: ./src/bundle/actions-http-client.ts
-/**
- * The bundle's stand-in for `@actions/http-client`, which loads the real
- * package on first use.
- *
- * `@actions/core` imports `@actions/http-client` at the top of its OIDC
- * module, so every run would evaluate it, with `tunnel`, `https` and `tls`,
- * before the first request, although only `core.getIDToken` uses it. The
- * build maps the bare specifier `@actions/http-client` to this module (`paths`
- * in tsconfig.json). ncc puts the real package in a chunk of its own, which
- * the first `getJson` loads.
- *
- * `@actions/core` 3 uses `new HttpClient(userAgent, handlers, options)` and
- * `getJson` of the package entry (`lib/oidc-utils.js`), which is all this
- * module provides; `__tests__/stand-ins.test.ts` fails when core
- * imports more. The path below names the real entry file because the bare
- * specifier leads back here in the build.
- */
-let loading;
-function load() {
-    loading ??= __nccwpck_require__.e(/* import() */ 942).then(__nccwpck_require__.bind(__nccwpck_require__, 4942));
-    return loading;
-}
-/** Forwards to `HttpClient` of `@actions/http-client` once it has loaded. */
-class HttpClient {
-    clientArguments;
-    client;
-    constructor(...clientArguments) {
-        this.clientArguments = clientArguments;
-    }
-    async getJson(requestUrl, additionalHeaders) {
-        const client = await this.realClient();
-        return client.getJson(requestUrl, additionalHeaders);
-    }
-    async realClient() {
-        if (this.client === undefined) {
-            const real = await load();
-            this.client = new real.HttpClient(...this.clientArguments);
-        }
-        return this.client;
-    }
-}
-
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/auth.js
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -21475,7 +21416,7 @@ class BasicCredentialHandler {
         });
     }
 }
-class BearerCredentialHandler {
+class auth_BearerCredentialHandler {
     constructor(token) {
         this.token = token;
     }
@@ -21533,13 +21474,13 @@ var oidc_utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg
 
 
 
-class OidcClient {
+class oidc_utils_OidcClient {
     static createHttpClient(allowRetry = true, maxRetry = 10) {
         const requestOptions = {
             allowRetries: allowRetry,
             maxRetries: maxRetry
         };
-        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(OidcClient.getRequestToken())], requestOptions);
+        return new HttpClient('actions/oidc-client', [new BearerCredentialHandler(oidc_utils_OidcClient.getRequestToken())], requestOptions);
     }
     static getRequestToken() {
         const token = process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
@@ -21558,7 +21499,7 @@ class OidcClient {
     static getCall(id_token_url) {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             var _a;
-            const httpclient = OidcClient.createHttpClient();
+            const httpclient = oidc_utils_OidcClient.createHttpClient();
             const res = yield httpclient
                 .getJson(id_token_url)
                 .catch(error => {
@@ -21577,13 +21518,13 @@ class OidcClient {
         return oidc_utils_awaiter(this, void 0, void 0, function* () {
             try {
                 // New ID Token is requested from action service
-                let id_token_url = OidcClient.getIDTokenUrl();
+                let id_token_url = oidc_utils_OidcClient.getIDTokenUrl();
                 if (audience) {
                     const encodedAudience = encodeURIComponent(audience);
                     id_token_url = `${id_token_url}&audience=${encodedAudience}`;
                 }
                 debug(`ID token url is ${id_token_url}`);
-                const id_token = yield OidcClient.getCall(id_token_url);
+                const id_token = yield oidc_utils_OidcClient.getCall(id_token_url);
                 setSecret(id_token);
                 return id_token;
             }
@@ -22051,7 +21992,7 @@ function exportVariable(name, val) {
  * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
  * ```
  */
-function setSecret(secret) {
+function core_setSecret(secret) {
     command_issueCommand('add-mask', {}, secret);
 }
 /**
@@ -22173,7 +22114,7 @@ function isDebug() {
  * Writes debug message to user log
  * @param message debug message
  */
-function debug(message) {
+function core_debug(message) {
     command_issueCommand('debug', {}, message);
 }
 /**
