@@ -462,3 +462,65 @@ describe('readInputs', () => {
     expect((error as InputError).input).toBe(Inputs.RequestTimeout);
   });
 });
+
+describe('readInputs with regions', () => {
+  const entry = (images: string[], projects: string[]) =>
+    JSON.stringify({
+      'ap-southeast-1': { 'image-ids': images, 'project-ids': projects },
+    });
+
+  it('rejects a region given at top level and in regions', async () => {
+    const error = await rejectionOf(
+      readInputs(
+        fakeGetInput({
+          [Inputs.Regions]: entry([OTHER_IMAGE_ID], [PROJECT_ID]),
+        }),
+      ),
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(Inputs.Regions);
+    expect((error as InputError).message).toContain(
+      'Give the images and projects of ap-southeast-1 in one place',
+    );
+  });
+
+  it('takes a region entry when region alone names it', async () => {
+    const inputs = await readInputs(
+      fakeGetInput({
+        [Inputs.ImageIds]: '',
+        [Inputs.ProjectIds]: '',
+        [Inputs.DomainIds]: PROJECT_ID,
+        [Inputs.Regions]: entry([OTHER_IMAGE_ID], [OTHER_PROJECT_ID]),
+      }),
+    );
+    expect(inputs.regionPlans).toHaveLength(1);
+    expect(inputs.regionPlans[0]?.imageIds).toEqual([OTHER_IMAGE_ID]);
+    expect(inputs.regionPlans[0]?.targets).toEqual([
+      { type: 'domain', id: PROJECT_ID },
+      { type: 'project', id: OTHER_PROJECT_ID },
+    ]);
+  });
+
+  it('keeps each region to its own pairs', async () => {
+    const inputs = await readInputs(
+      fakeGetInput({
+        [Inputs.Regions]: JSON.stringify({
+          'eu-de': {
+            'image-ids': [OTHER_IMAGE_ID],
+            'project-ids': [PROJECT_ID],
+          },
+        }),
+      }),
+    );
+    expect(
+      inputs.regionPlans.map((plan) => [
+        plan.region,
+        plan.imageIds,
+        plan.targets.map((target) => target.id),
+      ]),
+    ).toEqual([
+      ['ap-southeast-1', [IMAGE_ID], [OTHER_PROJECT_ID]],
+      ['eu-de', [OTHER_IMAGE_ID], [PROJECT_ID]],
+    ]);
+  });
+});

@@ -556,7 +556,12 @@ function toRegionPlan(entry: RegionEntry, sharedTargets: Target[]): RegionPlan {
   };
 }
 
-/** Merges plans of the same region, keeping first-seen order. */
+/**
+ * Merges plans of the same region, keeping first-seen order. Only one of
+ * them may name images or projects: a plan shares each of its images with
+ * each of its targets, so merging two such plans would share images with
+ * projects that the inputs never paired them with.
+ */
 function mergePlans(plans: RegionPlan[]): RegionPlan[] {
   const merged = new Map<string, RegionPlan>();
   for (const plan of plans) {
@@ -564,6 +569,13 @@ function mergePlans(plans: RegionPlan[]): RegionPlan[] {
     if (!existing) {
       merged.set(plan.region, plan);
       continue;
+    }
+    if (namesPairs(existing) && namesPairs(plan)) {
+      throw new InputError(
+        Inputs.Regions,
+        `Region ${plan.region} is in ${Inputs.Regions} and is also the ${Inputs.Region} of ${Inputs.ImageIds}, ${Inputs.ImageNames}, ${Inputs.PackerManifest} or ${Inputs.ProjectIds}. ` +
+          `Give the images and projects of ${plan.region} in one place: its entry in ${Inputs.Regions}, or the top-level inputs.`,
+      );
     }
     const targetKeys = new Set(
       existing.targets.map((t) => `${t.type}:${t.id}`),
@@ -578,6 +590,15 @@ function mergePlans(plans: RegionPlan[]): RegionPlan[] {
     );
   }
   return [...merged.values()];
+}
+
+/** Returns whether a plan names images or project targets of its own. */
+function namesPairs(plan: RegionPlan): boolean {
+  return (
+    plan.imageIds.length > 0 ||
+    plan.imageNames.length > 0 ||
+    plan.targets.some((target) => target.type === 'project')
+  );
 }
 
 function checkPlans(plans: RegionPlan[], operation: Operation): void {
