@@ -494,6 +494,52 @@ describe('HttpClient limits and cancellation', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('starts no retry that would end after the deadline', async () => {
+    server.respondWith(
+      json(429, { error_code: 'APIGW.0308' }, { 'Retry-After': '40' }),
+      json(200, { ok: true }),
+    );
+    const client = makeClient({ deadline: time.now + 8_000 });
+    const error = await rejectionOf(client.send(apiRequest(), never));
+
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(429);
+    expect(server.received).toHaveLength(1);
+    expect(time.sleeps).toEqual([]);
+    expect(logger.lines).toContain(
+      "info: Not retrying query job 0123 after HTTP 429 APIGW.0308: a wait of 40 s would end after the step's timeout.",
+    );
+  });
+
+  it('retries when the wait ends before the deadline', async () => {
+    server.respondWith(
+      json(429, { error_code: 'APIGW.0308' }, { 'Retry-After': '2' }),
+      json(200, { ok: true }),
+    );
+    const client = makeClient({ deadline: time.now + 8_000 });
+    const response = await client.send(apiRequest(), never);
+
+    expect(response.body).toEqual({ ok: true });
+    expect(time.sleeps).toEqual([2_000]);
+  });
+
+  it('cuts the attempt time limit to the deadline', async () => {
+    server.respondWith(() => {});
+    const client = makeClient({
+      requestTimeoutMs: 30_000,
+      deadline: time.now + 300,
+      retry: { maxAttempts: 1 },
+    });
+    const started = Date.now();
+    const error = await rejectionOf(client.send(apiRequest(), never));
+
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).message).toMatch(
+      /no response within 1 s \(timed out\)/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('cancels quickly during backoff', async () => {
     server.respondWith(json(429, {}, { 'Retry-After': '30' }));
     const controller = new AbortController();

@@ -129,6 +129,7 @@ async function runRegion(
         signal: context.signal,
         userAgent: 'ims-share-images-action',
         useConfiguredProject: plan.region === inputs.region,
+        deadline: context.deadline,
       },
     );
     const named = await resolveImageNames(

@@ -56,6 +56,8 @@ export interface SessionOptions {
    * regions of `regions` look their project up with IAM.
    */
   useConfiguredProject?: boolean;
+  /** Time on `clock` when the step's `timeout` passes; bounds retries and attempts. */
+  deadline?: number | undefined;
 }
 
 /** Maximum lifetime of IAM temporary keys (IAM "Obtaining a Temporary Access Key"). */
@@ -337,6 +339,7 @@ function createClient(
     sleep: options.sleep,
     logger: options.logger,
     userAgent: options.userAgent,
+    deadline: options.deadline,
   });
 }
 

@@ -208,6 +208,35 @@ describe('cancellation', () => {
   });
 });
 
+describe('timeout', () => {
+  it('starts no retry past the timeout', async () => {
+    emulator.addFault({
+      route: 'addMembers',
+      times: 'always',
+      action: {
+        kind: 'throttle',
+        retryAfter: { seconds: 40, format: 'seconds' },
+      },
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+        timeout: '8s',
+      },
+      killAfterMs: 60_000,
+    });
+    expect(run.durationMs).toBeLessThan(8_000);
+    expect(run.exitCode).toBe(1);
+    const [result] = results(run.outputs);
+    expect(result?.status).toBe('failed');
+    expect(result?.error_code).toBe('APIGW.0308');
+    expect(run.stdout).toContain("would end after the step's timeout");
+    expect(emulator.jobs()).toHaveLength(0);
+  });
+});
+
 describe('cancellation of a member request', () => {
   /**
    * Sends SIGINT `afterMs` after the emulator has answered a request of

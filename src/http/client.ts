@@ -48,6 +48,13 @@ export interface HttpClientOptions {
   /** Maximum requests in flight at once through this client; unlimited when absent. */
   maxInFlight?: number | undefined;
   /**
+   * Time on `clock`, in ms, by which the caller must be done: the step's
+   * `timeout`. The client starts no retry whose wait would end after it, and
+   * cuts each attempt's time limit to the time left, but to no less than
+   * `MIN_ATTEMPT_MS`.
+   */
+  deadline?: number | undefined;
+  /**
    * undici dispatcher for every request. Without it, loopback hosts are
    * reached directly and other hosts through an `EnvHttpProxyAgent`, which
    * reads `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY`.
@@ -56,6 +63,12 @@ export interface HttpClientOptions {
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Shortest time limit of an attempt near or past the deadline, so that a
+ * last read, such as the members after a job, can still get its response.
+ */
+export const MIN_ATTEMPT_MS = 1_000;
 export const DEFAULT_USER_AGENT = 'ims-share-images-action';
 
 /** Maximum length of the service message kept from a non-JSON error body, in characters. */
@@ -339,6 +352,7 @@ export class HttpClient {
   private readonly logger: Logger;
   private readonly userAgent: string;
   private readonly dispatcher: Dispatcher | undefined;
+  private readonly deadline: number | undefined;
   private readonly ownedDispatchers: Dispatcher[] = [];
   private directAgent: Agent | undefined;
   private proxyAgent: EnvHttpProxyAgent | undefined;
@@ -361,6 +375,7 @@ export class HttpClient {
     this.logger = options.logger ?? silentLogger;
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.dispatcher = options.dispatcher;
+    this.deadline = options.deadline;
     this.maxInFlight = options.maxInFlight ?? Infinity;
   }
 
@@ -429,6 +444,15 @@ export class HttpClient {
         this.clock,
         this.random,
       );
+      if (
+        this.deadline !== undefined &&
+        this.clock.now() + delay >= this.deadline
+      ) {
+        this.logger.info(
+          `Not retrying ${request.operation} after ${outcome.failure.cause}: a wait of ${formatSeconds(delay)} s would end after the step's timeout.`,
+        );
+        throw outcome.error;
+      }
       this.logger.info(
         `Retrying ${request.operation} (attempt ${attempt + 1} of ${maxAttempts}) in ${formatSeconds(delay)} s: ${outcome.failure.cause}`,
       );
@@ -520,7 +544,8 @@ export class HttpClient {
     const authHeaders = this.authorize(outgoing, new Date(this.clock.now()));
     const secrets = collectSecrets(authHeaders);
     const headers = { ...outgoing.headers, ...lowerCaseNames(authHeaders) };
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const limitMs = this.attemptLimitMs();
+    const timeout = AbortSignal.timeout(limitMs);
     const started = this.clock.now();
     try {
       const raw = await this.exchange(outgoing, headers, [signal, timeout]);
@@ -533,7 +558,11 @@ export class HttpClient {
           { cause: error, mayHaveReachedServer: true },
         );
       }
-      const outcome = this.networkFailure(prepared, error, timeout.aborted);
+      const outcome = this.networkFailure(
+        prepared,
+        error,
+        timeout.aborted ? limitMs : undefined,
+      );
       this.logAttempt(prepared, started, outcome.failure.cause, undefined);
       return outcome;
     }
@@ -669,17 +698,26 @@ export class HttpClient {
     return { kind: 'failure', error, failure, retryAfter: undefined };
   }
 
+  /** Returns the time limit of the next attempt, in ms. */
+  private attemptLimitMs(): number {
+    if (this.deadline === undefined) return this.requestTimeoutMs;
+    const left = this.deadline - this.clock.now();
+    return Math.min(this.requestTimeoutMs, Math.max(left, MIN_ATTEMPT_MS));
+  }
+
+  /** `timedOutAfterMs` is the attempt's time limit when it ran out, else undefined. */
   private networkFailure(
     prepared: PreparedRequest,
     error: unknown,
-    timedOut: boolean,
+    timedOutAfterMs: number | undefined,
   ): AttemptOutcome & { kind: 'failure' } {
+    const timedOut = timedOutAfterMs !== undefined;
     const failure = timedOut
       ? classifyError({ code: REQUEST_TIMEOUT_CODE })
       : classifyError(error);
     const code = timedOut ? REQUEST_TIMEOUT_CODE : findErrorCode(error);
     const reason = timedOut
-      ? `no response within ${formatSeconds(this.requestTimeoutMs)} s (timed out)`
+      ? `no response within ${formatSeconds(timedOutAfterMs)} s (timed out)`
       : `network error ${code ?? 'without a code'}: ${describeCause(error)}`;
     const reachNote = failure.outcomeUnknown
       ? ' The request may have reached the server.'
