@@ -17393,7 +17393,12 @@ function toRegionPlan(entry, sharedTargets) {
         ],
     };
 }
-/** Merges plans of the same region, keeping first-seen order. */
+/**
+ * Merges plans of the same region, keeping first-seen order. Only one of
+ * them may name images or projects: a plan shares each of its images with
+ * each of its targets, so merging two such plans would share images with
+ * projects that the inputs never paired them with.
+ */
 function mergePlans(plans) {
     const merged = new Map();
     for (const plan of plans) {
@@ -17401,6 +17406,10 @@ function mergePlans(plans) {
         if (!existing) {
             merged.set(plan.region, plan);
             continue;
+        }
+        if (namesPairs(existing) && namesPairs(plan)) {
+            throw new InputError(Inputs.Regions, `Region ${plan.region} is in ${Inputs.Regions} and is also the ${Inputs.Region} of ${Inputs.ImageIds}, ${Inputs.ImageNames}, ${Inputs.PackerManifest} or ${Inputs.ProjectIds}. ` +
+                `Give the images and projects of ${plan.region} in one place: its entry in ${Inputs.Regions}, or the top-level inputs.`);
         }
         const targetKeys = new Set(existing.targets.map((t) => `${t.type}:${t.id}`));
         existing.projectId ??= plan.projectId;
@@ -17411,6 +17420,12 @@ function mergePlans(plans) {
         existing.targets.push(...plan.targets.filter((t) => !targetKeys.has(`${t.type}:${t.id}`)));
     }
     return [...merged.values()];
+}
+/** Returns whether a plan names images or project targets of its own. */
+function namesPairs(plan) {
+    return (plan.imageIds.length > 0 ||
+        plan.imageNames.length > 0 ||
+        plan.targets.some((target) => target.type === 'project'));
 }
 function checkPlans(plans, operation) {
     const images = plans.reduce((n, p) => n + p.imageIds.length + p.imageNames.length, 0);
@@ -19216,6 +19231,11 @@ Object.assign((dispatcher_default()).prototype, api);
 
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * Shortest time limit of an attempt near or past the deadline, so that a
+ * last read, such as the members after a job, can still get its response.
+ */
+const MIN_ATTEMPT_MS = 1_000;
 const DEFAULT_USER_AGENT = 'ims-share-images-action';
 /** Maximum length of the service message kept from a non-JSON error body, in characters. */
 const MAX_TEXT_MESSAGE_LENGTH = 500;
@@ -19436,6 +19456,7 @@ class HttpClient {
     logger;
     userAgent;
     dispatcher;
+    deadline;
     ownedDispatchers = [];
     directAgent;
     proxyAgent;
@@ -19453,6 +19474,7 @@ class HttpClient {
         this.logger = options.logger ?? silentLogger;
         this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
         this.dispatcher = options.dispatcher;
+        this.deadline = options.deadline;
         this.maxInFlight = options.maxInFlight ?? Infinity;
     }
     maxInFlight;
@@ -19506,6 +19528,11 @@ class HttpClient {
                 throw outcome.error;
             }
             const delay = computeRetryDelay(attempt, outcome.retryAfter, this.retry, this.clock, this.random);
+            if (this.deadline !== undefined &&
+                this.clock.now() + delay >= this.deadline) {
+                this.logger.info(`Not retrying ${request.operation} after ${outcome.failure.cause}: a wait of ${formatSeconds(delay)} s would end after the step's timeout.`);
+                throw outcome.error;
+            }
             this.logger.info(`Retrying ${request.operation} (attempt ${attempt + 1} of ${maxAttempts}) in ${formatSeconds(delay)} s: ${outcome.failure.cause}`);
             await this.waitBeforeRetry(delay, prepared, signal);
         }
@@ -19569,7 +19596,8 @@ class HttpClient {
         const authHeaders = this.authorize(outgoing, new Date(this.clock.now()));
         const secrets = collectSecrets(authHeaders);
         const headers = { ...outgoing.headers, ...lowerCaseNames(authHeaders) };
-        const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+        const limitMs = this.attemptLimitMs();
+        const timeout = AbortSignal.timeout(limitMs);
         const started = this.clock.now();
         try {
             const raw = await this.exchange(outgoing, headers, [signal, timeout]);
@@ -19580,7 +19608,7 @@ class HttpClient {
             if (signal.aborted) {
                 throw new CancelledError(`Cancelled while waiting for ${prepared.source.operation}`, { cause: error, mayHaveReachedServer: true });
             }
-            const outcome = this.networkFailure(prepared, error, timeout.aborted);
+            const outcome = this.networkFailure(prepared, error, timeout.aborted ? limitMs : undefined);
             this.logAttempt(prepared, started, outcome.failure.cause, undefined);
             return outcome;
         }
@@ -19679,13 +19707,22 @@ class HttpClient {
         };
         return { kind: 'failure', error, failure, retryAfter: undefined };
     }
-    networkFailure(prepared, error, timedOut) {
+    /** Returns the time limit of the next attempt, in ms. */
+    attemptLimitMs() {
+        if (this.deadline === undefined)
+            return this.requestTimeoutMs;
+        const left = this.deadline - this.clock.now();
+        return Math.min(this.requestTimeoutMs, Math.max(left, MIN_ATTEMPT_MS));
+    }
+    /** `timedOutAfterMs` is the attempt's time limit when it ran out, else undefined. */
+    networkFailure(prepared, error, timedOutAfterMs) {
+        const timedOut = timedOutAfterMs !== undefined;
         const failure = timedOut
             ? classifyError({ code: REQUEST_TIMEOUT_CODE })
             : classifyError(error);
         const code = timedOut ? REQUEST_TIMEOUT_CODE : findErrorCode(error);
         const reason = timedOut
-            ? `no response within ${formatSeconds(this.requestTimeoutMs)} s (timed out)`
+            ? `no response within ${formatSeconds(timedOutAfterMs)} s (timed out)`
             : `network error ${code ?? 'without a code'}: ${describeCause(error)}`;
         const reachNote = failure.outcomeUnknown
             ? ' The request may have reached the server.'
@@ -19898,6 +19935,7 @@ function createClient(inputs, options, authorize) {
         sleep: options.sleep,
         logger: options.logger,
         userAgent: options.userAgent,
+        deadline: options.deadline,
     });
 }
 function authorizerFor(credentials) {
@@ -20852,6 +20890,7 @@ async function runRegion(plan, context) {
             signal: context.signal,
             userAgent: 'ims-share-images-action',
             useConfiguredProject: plan.region === inputs.region,
+            deadline: context.deadline,
         });
         const named = await resolveImageNames(session.ims, plan.imageNames, plan.region, inputs.concurrency, context.signal);
         const imageIds = [...new Set([...plan.imageIds, ...named])];
