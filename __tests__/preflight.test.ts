@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CLOUDS, type CloudProfile } from '../src/cloud/endpoints.js';
 import type { ImageInfo, ImageMember } from '../src/cloud/ims.js';
 import type { Target } from '../src/inputs.js';
+import type { ImsClient } from '../src/cloud/ims.js';
+import { NetworkError } from '../src/errors.js';
 import { Ledger, type Pair } from '../src/share/ledger.js';
 import {
   applyPreflight,
@@ -9,6 +11,7 @@ import {
   groupByImage,
   isWholeImage,
   memberMatches,
+  readImageFacts,
   type ImageFacts,
 } from '../src/share/preflight.js';
 
@@ -346,5 +349,58 @@ describe('groupByImage', () => {
       project(2).id,
       project(1).id,
     ]);
+  });
+});
+
+describe('readImageFacts read failures', () => {
+  const readError = new NetworkError(
+    `Failed to read image ${IMAGE_ID} (GET /v2/cloudimages): network error ECONNRESET.`,
+    {
+      code: 'ECONNRESET',
+      context: { method: 'GET', path: '/v2/cloudimages', operation: 'read' },
+      mayHaveReachedServer: true,
+    },
+  );
+  const ims = {
+    showImage: (id: string) =>
+      id === IMAGE_ID
+        ? Promise.reject(readError)
+        : Promise.resolve(image({ id })),
+    listImageMembers: () => Promise.resolve([]),
+  } as unknown as ImsClient;
+  const signal = new AbortController().signal;
+
+  it('keeps the error of the image that failed', async () => {
+    const facts = await readImageFacts(
+      ims,
+      [IMAGE_ID, OTHER_IMAGE_ID],
+      OWNER,
+      2,
+      signal,
+    );
+    expect(facts.get(IMAGE_ID)?.readError).toBe(readError);
+    expect(facts.get(OTHER_IMAGE_ID)?.readError).toBeUndefined();
+    expect(facts.get(OTHER_IMAGE_ID)?.image?.id).toBe(OTHER_IMAGE_ID);
+  });
+
+  it('skips only the pairs of that image', async () => {
+    const ledger = new Ledger(REGION, [IMAGE_ID, OTHER_IMAGE_ID], [project(1)]);
+    const facts = await readImageFacts(
+      ims,
+      [IMAGE_ID, OTHER_IMAGE_ID],
+      OWNER,
+      2,
+      signal,
+    );
+    applyPreflight(ledger, facts, {
+      projectId: OWNER,
+      region: REGION,
+      cloud: CLOUDS.huaweicloud,
+    });
+    const [failedRead] = ledger.results();
+    expect(failedRead?.status).toBe('skipped');
+    expect(failedRead?.error_code).toBe('ECONNRESET');
+    expect(failedRead?.message).toBe(`Not attempted: ${readError.message}`);
+    expect(ledger.open().map((pair) => pair.imageId)).toEqual([OTHER_IMAGE_ID]);
   });
 });

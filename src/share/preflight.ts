@@ -7,7 +7,7 @@
 import type { CloudProfile } from '../cloud/endpoints.js';
 import { WHOLE_IMAGE_MEMBER_LIMIT } from '../cloud/endpoints.js';
 import type { ImageInfo, ImageMember, ImsClient } from '../cloud/ims.js';
-import { ApiError } from '../errors.js';
+import { ApiError, NetworkError } from '../errors.js';
 import type { Operation, Target } from '../inputs.js';
 import type { OperationSpec } from './operations.js';
 import type { Ledger, Pair } from './ledger.js';
@@ -17,6 +17,8 @@ export interface ImageFacts {
   image: ImageInfo | undefined;
   /** Current members; empty when the image is missing or not the caller's. */
   members: ImageMember[];
+  /** Why the image or its members could not be read, after retries. */
+  readError?: ApiError | NetworkError | undefined;
 }
 
 function imageNotFound(imageId: string, region: string): string {
@@ -70,7 +72,9 @@ export function isWholeImage(image: ImageInfo | undefined): boolean {
 /**
  * Reads each image and, for the caller's own images, its members. For
  * `accept` and `reject` the caller is the receiving project: only its own
- * member entry is read, and an image it is no member of has none.
+ * member entry is read, and an image it is no member of has none. A read
+ * that fails after its retries is kept as the image's `readError`, so that
+ * only that image's pairs are left out.
  */
 export async function readImageFacts(
   ims: ImsClient,
@@ -81,19 +85,45 @@ export async function readImageFacts(
   operation: Operation = 'share',
 ): Promise<Map<string, ImageFacts>> {
   const receiving = operation === 'accept' || operation === 'reject';
-  const facts = await mapWithConcurrency(imageIds, concurrency, async (id) => {
-    if (receiving) {
-      return [
-        id,
-        { image: undefined, members: await readOwnMembership(ims, id, signal) },
-      ] as const;
-    }
-    const image = await ims.showImage(id, signal);
-    const owned = image?.owner?.toLowerCase() === projectId;
-    const members = owned ? await ims.listImageMembers(id, signal) : [];
-    return [id, { image, members }] as const;
-  });
+  const facts = await mapWithConcurrency(
+    imageIds,
+    concurrency,
+    async (id): Promise<readonly [string, ImageFacts]> => {
+      try {
+        return [id, await readFacts(ims, id, projectId, receiving, signal)];
+      } catch (error) {
+        if (!(error instanceof ApiError || error instanceof NetworkError)) {
+          throw error;
+        }
+        const failed: ImageFacts = {
+          image: undefined,
+          members: [],
+          readError: error,
+        };
+        return [id, failed];
+      }
+    },
+  );
   return new Map(facts);
+}
+
+async function readFacts(
+  ims: ImsClient,
+  imageId: string,
+  projectId: string,
+  receiving: boolean,
+  signal: AbortSignal,
+): Promise<ImageFacts> {
+  if (receiving) {
+    return {
+      image: undefined,
+      members: await readOwnMembership(ims, imageId, signal),
+    };
+  }
+  const image = await ims.showImage(imageId, signal);
+  const owned = image?.owner?.toLowerCase() === projectId;
+  const members = owned ? await ims.listImageMembers(imageId, signal) : [];
+  return { image, members };
 }
 
 /** Lists the members visible to a receiving project; a 404 means it is no member. */
@@ -131,6 +161,18 @@ export function applyPreflight(
   const byImage = groupByImage(ledger.open());
   for (const [imageId, pairs] of byImage) {
     const fact = facts.get(imageId) ?? { image: undefined, members: [] };
+    if (fact.readError !== undefined) {
+      // Without the image and its members, the pairs' state is not known:
+      // they may already be shared. They are left alone and reported so.
+      const { code, message } = fact.readError;
+      for (const pair of pairs) {
+        ledger.settle(pair, 'skipped', {
+          errorCode: code,
+          message: `Not attempted: ${message}`,
+        });
+      }
+      continue;
+    }
     const problem = findProblemFor(operation, imageId, fact, options);
     if (problem !== undefined) {
       for (const pair of pairs) {
