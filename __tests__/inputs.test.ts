@@ -524,3 +524,36 @@ describe('readInputs with regions', () => {
     ]);
   });
 });
+
+describe('readInputs combinations', () => {
+  it.each([
+    [
+      { [Inputs.WaitForAcceptance]: 'true', [Inputs.Wait]: 'false' },
+      Inputs.WaitForAcceptance,
+      /Set wait to true/,
+    ],
+    [
+      {
+        [Inputs.WaitForAcceptance]: 'true',
+        [Inputs.Operation]: 'unshare',
+      },
+      Inputs.WaitForAcceptance,
+      /share only, not to unshare/,
+    ],
+    [
+      { [Inputs.VaultId]: 'vault-1' },
+      Inputs.VaultId,
+      /not with operation share/,
+    ],
+    [
+      { [Inputs.PackerManifestRuns]: 'some' },
+      Inputs.PackerManifestRuns,
+      /"last".*"all"/,
+    ],
+  ])('rejects %j', async (values, input, fix) => {
+    const error = await rejectionOf(readInputs(fakeGetInput(values)));
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe(input);
+    expect((error as InputError).message).toMatch(fix);
+  });
+});

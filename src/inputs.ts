@@ -408,7 +408,7 @@ export async function readInputs(
   ]);
   checkPlans(regionPlans, operation);
   const ownProject = getInput(Inputs.ProjectId).trim();
-  return {
+  const inputs: ActionInputs = {
     imageIds: top.plan?.imageIds ?? [],
     targets: top.plan?.targets ?? top.sharedTargets,
     region: top.plan?.region ?? regionPlans[0]?.region ?? '',
@@ -481,6 +481,8 @@ export async function readInputs(
       withDefault(getInput(Inputs.UnknownOutcomeWait), '60s'),
     ),
   };
+  checkCombinations(inputs);
+  return inputs;
 }
 
 /**
@@ -494,13 +496,10 @@ function readTopLevelPlan(
   operation: Operation,
 ): { plan: RegionPlan | undefined; sharedTargets: Target[] } {
   const manifest = getInput(Inputs.PackerManifest).trim();
+  // Checked even without a manifest, so that a typo does not go unnoticed.
+  const runs = parsePackerRuns(getInput(Inputs.PackerManifestRuns));
   const fromManifest =
-    manifest === ''
-      ? []
-      : readPackerManifest(
-          manifest,
-          parsePackerRuns(getInput(Inputs.PackerManifestRuns)),
-        );
+    manifest === '' ? [] : readPackerManifest(manifest, runs);
   const imageIds = parseImageIds(Inputs.ImageIds, [
     ...parseList(Inputs.ImageIds, getInput(Inputs.ImageIds)),
     ...parseImageIds(Inputs.PackerManifest, fromManifest),
@@ -590,6 +589,28 @@ function mergePlans(plans: RegionPlan[]): RegionPlan[] {
     );
   }
   return [...merged.values()];
+}
+
+/** Rejects inputs that are valid alone but would be ignored together. */
+function checkCombinations(inputs: ActionInputs): void {
+  if (inputs.waitForAcceptance && !inputs.wait) {
+    throw new InputError(
+      Inputs.WaitForAcceptance,
+      `Input ${Inputs.WaitForAcceptance} is true, but ${Inputs.Wait} is false, so the step would not wait for the job, let alone the acceptance. Set ${Inputs.Wait} to true, or ${Inputs.WaitForAcceptance} to false.`,
+    );
+  }
+  if (inputs.waitForAcceptance && inputs.operation !== 'share') {
+    throw new InputError(
+      Inputs.WaitForAcceptance,
+      `Input ${Inputs.WaitForAcceptance} applies to operation share only, not to ${inputs.operation}. Remove it.`,
+    );
+  }
+  if (inputs.vaultId !== '' && inputs.operation !== 'accept') {
+    throw new InputError(
+      Inputs.VaultId,
+      `Input ${Inputs.VaultId} is used when accepting a whole-server image (operation accept), not with operation ${inputs.operation}. Remove it, or set ${Inputs.Operation} to accept.`,
+    );
+  }
 }
 
 /** Returns whether a plan names images or project targets of its own. */
