@@ -399,7 +399,11 @@ function describeOutcome(
     ? ` First: image ${first.image_id} with ${first.target_type} ${first.target_id} in ${first.region}: ${first.error_code ? `${first.error_code} ` : ''}${first.message ?? ''}`
     : '';
   if (status === 'timed-out') {
-    return `Timed out after ${Math.round(context.inputs.timeoutMs / 1000)} s before every job${context.inputs.waitForAcceptance ? ' or acceptance' : ''} ended. Submitted jobs may still finish: re-run the step to confirm (it sends nothing that is already done), or raise timeout.${check}${firstText}`;
+    const seconds = Math.round(context.inputs.timeoutMs / 1000);
+    if (jobs.length === 0) {
+      return `Timed out after ${seconds} s before any job was submitted. Re-run the step, or raise timeout.${firstText}`;
+    }
+    return `Timed out after ${seconds} s before every job${context.inputs.waitForAcceptance ? ' or acceptance' : ''} ended. Submitted jobs may still finish: re-run the step to confirm (it sends nothing that is already done), or raise timeout.${check}${firstText}`;
   }
   return `${counts.failed} of ${ledger.pairs.length} pair(s) failed, ${counts.unknown} unknown, ${counts.skipped} skipped.${firstText}${check}`;
 }

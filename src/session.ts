@@ -379,7 +379,17 @@ async function lookUpProject(
   options: SessionOptions,
 ): Promise<string> {
   const iam = new IamClient(http, endpoints.iam);
-  const projectId = await iam.findProjectId(inputs.region, options.signal);
+  // Only the `region` input's region reads `project-id`; a region of
+  // `regions` takes its own from the `project-id` key of its entry.
+  const configured = options.useConfiguredProject ?? true;
+  const projectId = await iam.findProjectId(
+    inputs.region,
+    options.signal,
+    configured ? Inputs.ProjectId : Inputs.Regions,
+    configured
+      ? `input ${Inputs.ProjectId}`
+      : `the project-id key of ${inputs.region} in input ${Inputs.Regions}`,
+  );
   options.logger.info(`Project ID of ${inputs.region} from IAM: ${projectId}.`);
   return projectId;
 }

@@ -20,9 +20,15 @@ export class IamClient {
   /**
    * Looks up the caller's project of a region by name
    * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-   * Zero or several matches are an error that asks for `project-id`.
+   * Zero or several matches are an `InputError` for `input` that asks to
+   * set `project-id` where `where` says, such as "input project-id".
    */
-  async findProjectId(region: string, signal: AbortSignal): Promise<string> {
+  async findProjectId(
+    region: string,
+    signal: AbortSignal,
+    input: string = Inputs.ProjectId,
+    where = `input ${Inputs.ProjectId}`,
+  ): Promise<string> {
     const base = this.#endpoint.pathname.replace(/\/$/, '');
     const url = new URL(`${base}/v3/projects`, this.#endpoint);
     url.searchParams.set('name', region);
@@ -41,14 +47,14 @@ export class IamClient {
     const [project] = projects;
     if (project === undefined) {
       throw new InputError(
-        Inputs.ProjectId,
-        `IAM lists no project named ${region} for these credentials. Set input ${Inputs.ProjectId} to the ID of the project that owns the images.`,
+        input,
+        `IAM lists no project named ${region} for these credentials. Set ${where} to the ID of the project that owns the images.`,
       );
     }
     if (projects.length > 1) {
       throw new InputError(
-        Inputs.ProjectId,
-        `IAM lists ${projects.length} projects named ${region} (${projects.map((p) => p.id).join(', ')}). Set input ${Inputs.ProjectId} to the one that owns the images.`,
+        input,
+        `IAM lists ${projects.length} projects named ${region} (${projects.map((p) => p.id).join(', ')}). Set ${where} to the one that owns the images.`,
       );
     }
     return project.id.toLowerCase();

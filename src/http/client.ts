@@ -271,8 +271,16 @@ export function redactSecrets(
 const CLOCK_SKEW_PATTERN =
   /x-sdk-date|timestamp|clock|time\b.{0,40}\b(out of range|range|skew)|request\b.{0,20}\bexpired/i;
 
+/** Paths of the requests that exchange a GitHub ID token for IAM credentials. */
+const ID_TOKEN_EXCHANGE_PATH =
+  /\/OS-AUTH\/id-token\/tokens$|\/assume-with-oidc$/;
+
 /** Suggests a fix for a failed response, or returns undefined when there is none to give. */
-function hintFor(status: number, error: ServiceError): string | undefined {
+function hintFor(
+  context: RequestContext,
+  status: number,
+  error: ServiceError,
+): string | undefined {
   if (status >= 300 && status < 400) {
     return 'Redirects are not followed because they would resend signed headers; check the endpoint URL (scheme, host and region).';
   }
@@ -288,6 +296,9 @@ function hintFor(status: number, error: ServiceError): string | undefined {
   }
   if (status === 401 && signatureMismatch) {
     return 'The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).';
+  }
+  if (status === 401 && ID_TOKEN_EXCHANGE_PATH.test(context.path)) {
+    return "The cloud did not accept the GitHub ID token: check identity-provider (or agency) and that the provider's client ID, rules or trust policy allow this repository's token.";
   }
   if (status === 401 && /password|user ?name/i.test(error.message ?? '')) {
     return 'Check user-name, password and domain-name (the account name).';
@@ -326,7 +337,7 @@ export function formatApiErrorMessage(
     message += ` (request ID ${error.requestId})`;
   }
   message += '.';
-  const hint = hintFor(status, error);
+  const hint = hintFor(context, status, error);
   if (hint !== undefined) message += ` ${hint}`;
   if (note !== undefined) message += ` ${note}`;
   return message;
