@@ -17298,7 +17298,7 @@ async function readInputs(getInput, env = {}) {
     ]);
     checkPlans(regionPlans, operation);
     const ownProject = getInput(Inputs.ProjectId).trim();
-    return {
+    const inputs = {
         imageIds: top.plan?.imageIds ?? [],
         targets: top.plan?.targets ?? top.sharedTargets,
         region: top.plan?.region ?? regionPlans[0]?.region ?? '',
@@ -17336,6 +17336,8 @@ async function readInputs(getInput, env = {}) {
         requestTimeoutMs: parseDuration(Inputs.RequestTimeout, withDefault(getInput(Inputs.RequestTimeout), '30s'), 600_000),
         unknownOutcomeWaitMs: parseDuration(Inputs.UnknownOutcomeWait, withDefault(getInput(Inputs.UnknownOutcomeWait), '60s')),
     };
+    checkCombinations(inputs);
+    return inputs;
 }
 /**
  * Reads the top-level image and target inputs. Account and organization
@@ -17344,9 +17346,9 @@ async function readInputs(getInput, env = {}) {
  */
 function readTopLevelPlan(getInput, env, operation) {
     const manifest = getInput(Inputs.PackerManifest).trim();
-    const fromManifest = manifest === ''
-        ? []
-        : readPackerManifest(manifest, parsePackerRuns(getInput(Inputs.PackerManifestRuns)));
+    // Checked even without a manifest, so that a typo does not go unnoticed.
+    const runs = parsePackerRuns(getInput(Inputs.PackerManifestRuns));
+    const fromManifest = manifest === '' ? [] : readPackerManifest(manifest, runs);
     const imageIds = parseImageIds(Inputs.ImageIds, [
         ...parseList(Inputs.ImageIds, getInput(Inputs.ImageIds)),
         ...parseImageIds(Inputs.PackerManifest, fromManifest),
@@ -17420,6 +17422,18 @@ function mergePlans(plans) {
         existing.targets.push(...plan.targets.filter((t) => !targetKeys.has(`${t.type}:${t.id}`)));
     }
     return [...merged.values()];
+}
+/** Rejects inputs that are valid alone but would be ignored together. */
+function checkCombinations(inputs) {
+    if (inputs.waitForAcceptance && !inputs.wait) {
+        throw new InputError(Inputs.WaitForAcceptance, `Input ${Inputs.WaitForAcceptance} is true, but ${Inputs.Wait} is false, so the step would not wait for the job, let alone the acceptance. Set ${Inputs.Wait} to true, or ${Inputs.WaitForAcceptance} to false.`);
+    }
+    if (inputs.waitForAcceptance && inputs.operation !== 'share') {
+        throw new InputError(Inputs.WaitForAcceptance, `Input ${Inputs.WaitForAcceptance} applies to operation share only, not to ${inputs.operation}. Remove it.`);
+    }
+    if (inputs.vaultId !== '' && inputs.operation !== 'accept') {
+        throw new InputError(Inputs.VaultId, `Input ${Inputs.VaultId} is used when accepting a whole-server image (operation accept), not with operation ${inputs.operation}. Remove it, or set ${Inputs.Operation} to accept.`);
+    }
 }
 /** Returns whether a plan names images or project targets of its own. */
 function namesPairs(plan) {
@@ -18764,9 +18778,10 @@ class IamClient {
     /**
      * Looks up the caller's project of a region by name
      * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-     * Zero or several matches are an error that asks for `project-id`.
+     * Zero or several matches are an `InputError` for `input` that asks to
+     * set `project-id` where `where` says, such as "input project-id".
      */
-    async findProjectId(region, signal) {
+    async findProjectId(region, signal, input = Inputs.ProjectId, where = `input ${Inputs.ProjectId}`) {
         const base = this.#endpoint.pathname.replace(/\/$/, '');
         const url = new URL(`${base}/v3/projects`, this.#endpoint);
         url.searchParams.set('name', region);
@@ -18779,10 +18794,10 @@ class IamClient {
         const projects = (response.body?.projects ?? []).filter((project) => project.name === region);
         const [project] = projects;
         if (project === undefined) {
-            throw new InputError(Inputs.ProjectId, `IAM lists no project named ${region} for these credentials. Set input ${Inputs.ProjectId} to the ID of the project that owns the images.`);
+            throw new InputError(input, `IAM lists no project named ${region} for these credentials. Set ${where} to the ID of the project that owns the images.`);
         }
         if (projects.length > 1) {
-            throw new InputError(Inputs.ProjectId, `IAM lists ${projects.length} projects named ${region} (${projects.map((p) => p.id).join(', ')}). Set input ${Inputs.ProjectId} to the one that owns the images.`);
+            throw new InputError(input, `IAM lists ${projects.length} projects named ${region} (${projects.map((p) => p.id).join(', ')}). Set ${where} to the one that owns the images.`);
         }
         return project.id.toLowerCase();
     }
@@ -19384,8 +19399,10 @@ function redactSecrets(text, secrets) {
     return redacted;
 }
 const CLOCK_SKEW_PATTERN = /x-sdk-date|timestamp|clock|time\b.{0,40}\b(out of range|range|skew)|request\b.{0,20}\bexpired/i;
+/** Paths of the requests that exchange a GitHub ID token for IAM credentials. */
+const ID_TOKEN_EXCHANGE_PATH = /\/OS-AUTH\/id-token\/tokens$|\/assume-with-oidc$/;
 /** Suggests a fix for a failed response, or returns undefined when there is none to give. */
-function hintFor(status, error) {
+function hintFor(context, status, error) {
     if (status >= 300 && status < 400) {
         return 'Redirects are not followed because they would resend signed headers; check the endpoint URL (scheme, host and region).';
     }
@@ -19399,6 +19416,9 @@ function hintFor(status, error) {
     }
     if (status === 401 && signatureMismatch) {
         return 'The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).';
+    }
+    if (status === 401 && ID_TOKEN_EXCHANGE_PATH.test(context.path)) {
+        return "The cloud did not accept the GitHub ID token: check identity-provider (or agency) and that the provider's client ID, rules or trust policy allow this repository's token.";
     }
     if (status === 401 && /password|user ?name/i.test(error.message ?? '')) {
         return 'Check user-name, password and domain-name (the account name).';
@@ -19430,7 +19450,7 @@ function formatApiErrorMessage(context, status, error, note) {
         message += ` (request ID ${error.requestId})`;
     }
     message += '.';
-    const hint = hintFor(status, error);
+    const hint = hintFor(context, status, error);
     if (hint !== undefined)
         message += ` ${hint}`;
     if (note !== undefined)
@@ -19966,7 +19986,12 @@ function projectFromEnvironment(options) {
 }
 async function lookUpProject(inputs, endpoints, http, options) {
     const iam = new IamClient(http, endpoints.iam);
-    const projectId = await iam.findProjectId(inputs.region, options.signal);
+    // Only the `region` input's region reads `project-id`; a region of
+    // `regions` takes its own from the `project-id` key of its entry.
+    const configured = options.useConfiguredProject ?? true;
+    const projectId = await iam.findProjectId(inputs.region, options.signal, configured ? Inputs.ProjectId : Inputs.Regions, configured
+        ? `input ${Inputs.ProjectId}`
+        : `the project-id key of ${inputs.region} in input ${Inputs.Regions}`);
     options.logger.info(`Project ID of ${inputs.region} from IAM: ${projectId}.`);
     return projectId;
 }
@@ -20082,23 +20107,41 @@ function isWholeImage(image) {
 /**
  * Reads each image and, for the caller's own images, its members. For
  * `accept` and `reject` the caller is the receiving project: only its own
- * member entry is read, and an image it is no member of has none.
+ * member entry is read, and an image it is no member of has none. A read
+ * that fails after its retries is kept as the image's `readError`, so that
+ * only that image's pairs are left out.
  */
 async function readImageFacts(ims, imageIds, projectId, concurrency, signal, operation = 'share') {
     const receiving = operation === 'accept' || operation === 'reject';
     const facts = await mapWithConcurrency(imageIds, concurrency, async (id) => {
-        if (receiving) {
-            return [
-                id,
-                { image: undefined, members: await readOwnMembership(ims, id, signal) },
-            ];
+        try {
+            return [id, await readFacts(ims, id, projectId, receiving, signal)];
         }
-        const image = await ims.showImage(id, signal);
-        const owned = image?.owner?.toLowerCase() === projectId;
-        const members = owned ? await ims.listImageMembers(id, signal) : [];
-        return [id, { image, members }];
+        catch (error) {
+            if (!(error instanceof ApiError || error instanceof NetworkError)) {
+                throw error;
+            }
+            const failed = {
+                image: undefined,
+                members: [],
+                readError: error,
+            };
+            return [id, failed];
+        }
     });
     return new Map(facts);
+}
+async function readFacts(ims, imageId, projectId, receiving, signal) {
+    if (receiving) {
+        return {
+            image: undefined,
+            members: await readOwnMembership(ims, imageId, signal),
+        };
+    }
+    const image = await ims.showImage(imageId, signal);
+    const owned = image?.owner?.toLowerCase() === projectId;
+    const members = owned ? await ims.listImageMembers(imageId, signal) : [];
+    return { image, members };
 }
 /** Lists the members visible to a receiving project; a 404 means it is no member. */
 async function readOwnMembership(ims, imageId, signal) {
@@ -20120,6 +20163,18 @@ function applyPreflight(ledger, facts, options) {
     const byImage = groupByImage(ledger.open());
     for (const [imageId, pairs] of byImage) {
         const fact = facts.get(imageId) ?? { image: undefined, members: [] };
+        if (fact.readError !== undefined) {
+            // Without the image and its members, the pairs' state is not known:
+            // they may already be shared. They are left alone and reported so.
+            const { code, message } = fact.readError;
+            for (const pair of pairs) {
+                ledger.settle(pair, 'skipped', {
+                    errorCode: code,
+                    message: `Not attempted: ${message}`,
+                });
+            }
+            continue;
+        }
         const problem = findProblemFor(operation, imageId, fact, options);
         if (problem !== undefined) {
             for (const pair of pairs) {
@@ -21076,7 +21131,11 @@ function describeOutcome(ledger, status, outcomes, context) {
         ? ` First: image ${first.image_id} with ${first.target_type} ${first.target_id} in ${first.region}: ${first.error_code ? `${first.error_code} ` : ''}${first.message ?? ''}`
         : '';
     if (status === 'timed-out') {
-        return `Timed out after ${Math.round(context.inputs.timeoutMs / 1000)} s before every job${context.inputs.waitForAcceptance ? ' or acceptance' : ''} ended. Submitted jobs may still finish: re-run the step to confirm (it sends nothing that is already done), or raise timeout.${check}${firstText}`;
+        const seconds = Math.round(context.inputs.timeoutMs / 1000);
+        if (jobs.length === 0) {
+            return `Timed out after ${seconds} s before any job was submitted. Re-run the step, or raise timeout.${firstText}`;
+        }
+        return `Timed out after ${seconds} s before every job${context.inputs.waitForAcceptance ? ' or acceptance' : ''} ended. Submitted jobs may still finish: re-run the step to confirm (it sends nothing that is already done), or raise timeout.${check}${firstText}`;
     }
     return `${counts.failed} of ${ledger.pairs.length} pair(s) failed, ${counts.unknown} unknown, ${counts.skipped} skipped.${firstText}${check}`;
 }
