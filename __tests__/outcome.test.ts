@@ -212,7 +212,7 @@ describe('decideOutcome details', () => {
     );
     expect(outcome.errorCode).toBe('IMG.0112');
     expect(outcome.message).toBe(
-      `Job ${JOB_ID} failed with IMG.0112: Failed to add the member.`,
+      `Job ${JOB_ID} failed with IMG.0112. The job's reason, given once for all its pairs: Failed to add the member.`,
     );
   });
 
