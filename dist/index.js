@@ -20556,12 +20556,20 @@ function decideOutcome(pair, job, item, members, spec) {
         message: 'The job ended, but neither its results nor the members (which could not be read) show this pair.',
     };
 }
+/**
+ * Describes why a job did not do a pair. IMS reports one `error_code` and
+ * `fail_reason` per job, not per pair, so the message says that the reason
+ * is the job's: it may name another image of the batch.
+ */
 function describeJobFailure(job) {
     const code = job.error_code ?? undefined;
     const reason = job.fail_reason ?? undefined;
+    const jobReason = reason
+        ? ` The job's reason, given once for all its pairs: ${reason}`
+        : '';
     const message = job.status === JobStatus.Fail
-        ? `Job ${job.job_id ?? ''} failed${code ? ` with ${code}` : ''}${reason ? `: ${reason}` : '.'}`
-        : `Job ${job.job_id ?? ''} ended without sharing this pair${code ? ` (${code}${reason ? `: ${reason}` : ''})` : '.'}`;
+        ? `Job ${job.job_id ?? ''} failed${code ? ` with ${code}` : ''}.${jobReason}`
+        : `Job ${job.job_id ?? ''} ended without sharing this pair${code ? ` (${code})` : ''}.${jobReason}`;
     return { errorCode: code, message };
 }
 
