@@ -1,9 +1,9 @@
-// Preloaded with `node --import` in the memory runs. On exit, writes to the
-// file named by BENCH_MEMORY_FILE a JSON object with the peak resident set
-// size (`process.resourceUsage().maxRSS`, KiB on Linux) and, when the
-// process runs with --expose-gc, the peak live heap: every 100 ms the
-// preload forces a full collection and reads `heapUsed`, which is then the
-// size of the objects still reachable.
+// Preloaded with `node --import` in the memory runs. On exit, it writes a
+// JSON object to the file named by BENCH_MEMORY_FILE. The object holds the
+// peak resident set size (`process.resourceUsage().maxRSS`, KiB on Linux)
+// and, when the process runs with --expose-gc, the peak live heap. For the
+// latter, the preload forces a full collection every 100 ms and reads
+// `heapUsed`, which is then the size of the objects still reachable.
 
 import { writeFileSync } from 'node:fs';
 import { setInterval } from 'node:timers';

@@ -64,8 +64,8 @@ if (!images || !projects) {
   throw new Error('Usage: results-footprint.ts IMAGES PROJECTS');
 }
 const before = liveHeap(gc);
-const kept = buildResults(images, projects);
+const results = buildResults(images, projects);
 const after = liveHeap(gc);
 process.stdout.write(`${after - before}\n`);
 // Keeps the results alive until after the second measurement.
-if (kept.length !== 2) process.exitCode = 1;
+if (results.length !== 2) process.exitCode = 1;

@@ -6,7 +6,7 @@ import { sortProblemsFirst } from './summary.js';
 
 /**
  * Writes one line per pair with `write`. Up to `MAX_LOGGED_PAIRS` pairs
- * appear in input order; beyond that, the lines start with the failed,
+ * appear in input order. Past that limit, the lines start with the failed,
  * unknown and skipped pairs, and a last line counts the pairs left out.
  */
 export function logPairs(

@@ -124,8 +124,8 @@ export function decideOutcome(
 
 /**
  * Describes why a job did not do a pair. IMS reports one `error_code` and
- * `fail_reason` per job, not per pair, so the message says that the reason
- * is the job's: it may name another image of the batch.
+ * `fail_reason` per job, not per pair, so the message marks the reason as
+ * the job's, because it may name another image of the batch.
  */
 function describeJobFailure(job: Job): Settlement {
   const code = job.error_code ?? undefined;

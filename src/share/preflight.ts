@@ -17,7 +17,7 @@ export interface ImageFacts {
   image: ImageInfo | undefined;
   /** Current members; empty when the image is missing or not the caller's. */
   members: ImageMember[];
-  /** Why the image or its members could not be read, after retries. */
+  /** The error of the image or member read that failed after its retries. */
   readError?: ApiError | NetworkError | undefined;
 }
 
