@@ -17957,7 +17957,7 @@ function escapeHtml(text) {
 
 /**
  * Writes one line per pair with `write`. Up to `MAX_LOGGED_PAIRS` pairs
- * appear in input order; beyond that, the lines start with the failed,
+ * appear in input order. Past that limit, the lines start with the failed,
  * unknown and skipped pairs, and a last line counts the pairs left out.
  */
 function logPairs(results, write) {
@@ -18738,8 +18738,8 @@ function requireKeys(accessKey, secretKey, securityToken, expiresAt, service) {
  * The GitHub Actions OIDC ID token, requested from the runner the way
  * `core.getIDToken` requests it (`@actions/core` 3 `lib/oidc-utils.js`):
  * `GET {ACTIONS_ID_TOKEN_REQUEST_URL}` with an `audience` query parameter
- * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`, answered with
- * `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
+ * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`. The response
+ * body is `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
  * the request timeout, the retry policy, the proxy settings and cancellation
  * apply to it as to every other request.
  */
@@ -18778,8 +18778,8 @@ class IamClient {
     /**
      * Looks up the caller's project of a region by name
      * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-     * Zero or several matches are an `InputError` for `input` that asks to
-     * set `project-id` where `where` says, such as "input project-id".
+     * Zero or several matches are an `InputError` for `input`, whose message
+     * tells the user to set the project ID at `where`, such as "input project-id".
      */
     async findProjectId(region, signal, input = Inputs.ProjectId, where = `input ${Inputs.ProjectId}`) {
         const base = this.#endpoint.pathname.replace(/\/$/, '');
@@ -20558,8 +20558,8 @@ function decideOutcome(pair, job, item, members, spec) {
 }
 /**
  * Describes why a job did not do a pair. IMS reports one `error_code` and
- * `fail_reason` per job, not per pair, so the message says that the reason
- * is the job's: it may name another image of the batch.
+ * `fail_reason` per job, not per pair, so the message marks the reason as
+ * the job's, because it may name another image of the batch.
  */
 function describeJobFailure(job) {
     const code = job.error_code ?? undefined;
