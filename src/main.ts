@@ -263,12 +263,15 @@ function settleWithoutJobs(
     );
     return true;
   }
-  const invalid = ledger.counts().failed;
+  // Pre-flight settles a pair `skipped` only when its image could not be
+  // read, so those pairs are not known to be possible either.
+  const counts = ledger.counts();
+  const invalid = counts.failed + counts.skipped;
   if (inputs.onInvalid === 'fail' && invalid > 0) {
     ledger.settleRemaining(
       'skipped',
       'skipped',
-      `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`,
+      `Not attempted: ${invalid} pair(s) cannot be done or could not be checked, and on-invalid is "fail".`,
     );
     return true;
   }
@@ -285,7 +288,7 @@ function logPlan(ledger: Ledger): void {
   const counts = ledger.counts();
   core.info(
     `${ledger.pairs.length} pair(s) in ${ledger.region}: ${counts['already-shared']} already done, ` +
-      `${counts['not-shared']} not shared, ${counts.failed} cannot be done, ${ledger.open().length} to submit.`,
+      `${counts['not-shared']} not shared, ${counts.failed} cannot be done, ${counts.skipped} could not be read, ${ledger.open().length} to submit.`,
   );
 }
 
@@ -339,11 +342,14 @@ async function report(
     core.setFailed(
       `${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes, context)}`,
     );
-  } else if (status === 'planned' && ledger.counts().failed > 0) {
-    annotateFailures(ledger);
-    core.setFailed(
-      `${FAILURE_PREFIX}: the dry run found ${ledger.counts().failed} pair(s) that cannot be done; see the results.`,
-    );
+  } else if (status === 'planned') {
+    const { failed, skipped } = ledger.counts();
+    if (failed + skipped > 0) {
+      annotateFailures(ledger);
+      core.setFailed(
+        `${FAILURE_PREFIX}: the dry run found ${failed} pair(s) that cannot be done and ${skipped} whose image could not be read; see the results.`,
+      );
+    }
   }
 }
 
@@ -353,7 +359,8 @@ function settleAfterStop(outcome: RegionOutcome, cancelled: boolean): void {
     outcome.ledger.settleRemaining(
       'unknown',
       'skipped',
-      'The run was cancelled; a submitted job may still finish.',
+      "The run was cancelled while it waited for this pair's job, which may still finish.",
+      'Not attempted: the run was cancelled first.',
     );
   } else if (outcome.fatal !== undefined) {
     outcome.ledger.settleRemaining(
@@ -388,7 +395,14 @@ function describeOutcome(
       ? ` Check a job with ${where.join(' or ')}. Job IDs: ${jobs.join(', ')}.`
       : '';
   if (status === 'cancelled') {
-    return `cancelled; ${jobs.length} job(s) were submitted and may still finish.${check}`;
+    const inFlight = ledger.pairs.filter(
+      (pair) => pair.state === 'unknown' && pair.jobId === undefined,
+    ).length;
+    const requests =
+      inFlight > 0
+        ? ` ${inFlight} pair(s) had a member request in flight, which IMS may have carried out.`
+        : '';
+    return `cancelled; ${jobs.length} job(s) were submitted and may still finish.${requests}${check}`;
   }
   const fatal = outcomes.find((o) => o.fatal !== undefined)?.fatal;
   if (fatal !== undefined) return `${describeFatal(fatal)}${check}`;

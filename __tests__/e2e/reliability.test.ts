@@ -208,6 +208,62 @@ describe('cancellation', () => {
   });
 });
 
+describe('an image that cannot be read', () => {
+  /** Makes every member listing of the database image fail with 500. */
+  function failDatabaseReads(): void {
+    emulator.addFault({
+      route: {
+        method: 'GET',
+        path: `/v1/{project}/cloudimages/${IMAGES.database}/members`,
+      },
+      times: 'always',
+      action: { kind: 'server-error', status: 500 },
+    });
+  }
+
+  const inputs = () => ({
+    ...baseInputs(emulator.url),
+    'image-ids': `${IMAGES.web}\n${IMAGES.database}`,
+    'project-ids': TARGETS.partner,
+    'retry-max-attempts': '1',
+  });
+
+  it('leaves out only that image', async () => {
+    failDatabaseReads();
+    const run = await runAction({ inputs: inputs() });
+    expect(run.exitCode).toBe(1);
+    expect(results(run.outputs).map((r) => r.status)).toEqual([
+      'success',
+      'skipped',
+    ]);
+    expect(annotations(run.stdout, 'error')[0]).toContain(IMAGES.database);
+    expect(emulator.getMembers(IMAGES.web)).toHaveLength(1);
+  });
+
+  it('fails a dry run', async () => {
+    failDatabaseReads();
+    const run = await runAction({ inputs: { ...inputs(), 'dry-run': 'true' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('planned');
+    expect(annotations(run.stdout, 'error').at(-1)).toContain(
+      '1 whose image could not be read',
+    );
+  });
+
+  it('shares nothing with on-invalid fail', async () => {
+    failDatabaseReads();
+    const run = await runAction({
+      inputs: { ...inputs(), 'on-invalid': 'fail' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(results(run.outputs).map((r) => r.status)).toEqual([
+      'skipped',
+      'skipped',
+    ]);
+    expect(emulator.jobs()).toHaveLength(0);
+  });
+});
+
 describe('timeout', () => {
   it('starts no retry past the timeout', async () => {
     emulator.addFault({

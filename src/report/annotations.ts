@@ -4,22 +4,29 @@ import * as core from '@actions/core';
 
 import { MAX_ERROR_ANNOTATIONS } from '../constants.js';
 import type { Operation } from '../inputs.js';
-import type { LedgerView, PairResult } from '../share/ledger.js';
+import type { LedgerView, PairResult, PairStatus } from '../share/ledger.js';
 
 /**
- * Emits one error annotation per failed or unknown pair, at most ten in all
- * because GitHub shows no more per step. The last one counts the rest.
+ * Emits one error annotation per failed or unknown pair, and per pair
+ * skipped because of an error (an image that could not be read), at most
+ * ten in all because GitHub shows no more per step. The last one counts
+ * the rest.
  */
 export function annotateFailures(ledger: LedgerView): void {
   const problems = ledger
     .results()
-    .filter((r) => r.status === 'failed' || r.status === 'unknown');
+    .filter(
+      (r) =>
+        r.status === 'failed' ||
+        r.status === 'unknown' ||
+        (r.status === 'skipped' && r.error_code !== undefined),
+    );
   problems.forEach((result, index) => {
     if (index >= MAX_ERROR_ANNOTATIONS) return;
     const rest = problems.length - MAX_ERROR_ANNOTATIONS;
     const last = index === MAX_ERROR_ANNOTATIONS - 1 && rest > 0;
     const suffix = last
-      ? ` (${rest} more pair(s) failed or ended unknown; see the job summary and results-file.)`
+      ? ` (${rest} more pair(s) failed, ended unknown or were not attempted; see the job summary and results-file.)`
       : '';
     core.error(`${describe(result)}${suffix}`, { title: title(result) });
   });
@@ -45,8 +52,14 @@ export function annotateSuccess(
   );
 }
 
+/** How an annotation's title says that a pair did not succeed. */
+const VERBS: Partial<Record<PairStatus, string>> = {
+  failed: 'failed',
+  skipped: 'was not attempted',
+};
+
 function title(result: PairResult): string {
-  const verb = result.status === 'failed' ? 'failed' : 'ended unknown';
+  const verb = VERBS[result.status] ?? 'ended unknown';
   return `Image ${result.image_id} and ${result.target_type} ${result.target_id} in ${result.region} ${verb}`;
 }
 

@@ -170,11 +170,21 @@ export class Ledger implements LedgerView {
     pair.message = details.message;
   }
 
-  /** Settles every pair still open or in a job, as at a timeout or cancellation. */
-  settleRemaining(inJob: PairStatus, open: PairStatus, message: string): void {
+  /**
+   * Settles every pair still open or in a job, as at a timeout or
+   * cancellation. Open pairs get `openMessage` when it is given.
+   */
+  settleRemaining(
+    inJob: PairStatus,
+    open: PairStatus,
+    message: string,
+    openMessage: string = message,
+  ): void {
     for (const pair of this.#pairs) {
       if (pair.state === 'in-job') this.settle(pair, inJob, { message });
-      else if (pair.state === 'open') this.settle(pair, open, { message });
+      else if (pair.state === 'open') {
+        this.settle(pair, open, { message: openMessage });
+      }
     }
   }
 
