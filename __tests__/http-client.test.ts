@@ -504,6 +504,7 @@ describe('HttpClient limits and cancellation', () => {
 
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(429);
+    expect((error as ApiError).message).toContain('raise timeout to allow it');
     expect(server.received).toHaveLength(1);
     expect(time.sleeps).toEqual([]);
     expect(logger.lines).toContain(
@@ -528,6 +529,7 @@ describe('HttpClient limits and cancellation', () => {
     const client = makeClient({
       requestTimeoutMs: 30_000,
       deadline: time.now + 300,
+      minAttemptMs: 400,
       retry: { maxAttempts: 1 },
     });
     const started = Date.now();
@@ -535,7 +537,7 @@ describe('HttpClient limits and cancellation', () => {
 
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).message).toMatch(
-      /no response within 1 s \(timed out\)/,
+      /no response within 0\.4 s \(timed out\)/,
     );
     expect(Date.now() - started).toBeLessThan(5_000);
   });

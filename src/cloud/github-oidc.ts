@@ -8,6 +8,7 @@
  * apply to it as to every other request.
  */
 
+import { ID_TOKEN_OPERATION } from '../http/client.js';
 import type { Transport } from './transport.js';
 
 /** Body of the runner's ID-token response. */
@@ -32,7 +33,7 @@ export async function requestGitHubIdToken(
       method: 'GET',
       url,
       headers: { Accept: 'application/json' },
-      operation: `request a GitHub ID token for audience "${audience}"`,
+      operation: `${ID_TOKEN_OPERATION} for audience "${audience}"`,
       idempotent: true,
     },
     signal,

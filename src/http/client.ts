@@ -51,9 +51,11 @@ export interface HttpClientOptions {
    * Time on `clock`, in ms, by which the caller must be done: the step's
    * `timeout`. The client starts no retry whose wait would end after it, and
    * cuts each attempt's time limit to the time left, but to no less than
-   * `MIN_ATTEMPT_MS`.
+   * `minAttemptMs`.
    */
   deadline?: number | undefined;
+  /** Shortest attempt time limit near or past `deadline`; default `MIN_ATTEMPT_MS`. */
+  minAttemptMs?: number | undefined;
   /**
    * undici dispatcher for every request. Without it, loopback hosts are
    * reached directly and other hosts through an `EnvHttpProxyAgent`, which
@@ -66,9 +68,10 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Shortest time limit of an attempt near or past the deadline, so that a
- * last read, such as the members after a job, can still get its response.
+ * last read, such as the job query or the members after a job that ended
+ * in time, still gets the response of a slow but healthy service.
  */
-export const MIN_ATTEMPT_MS = 1_000;
+export const MIN_ATTEMPT_MS = 10_000;
 export const DEFAULT_USER_AGENT = 'ims-share-images-action';
 
 /** Maximum length of the service message kept from a non-JSON error body, in characters. */
@@ -213,7 +216,12 @@ export function parseErrorBody(body: unknown): ServiceError {
   const message = isRecord(error) ? asText(error['message']) : asText(error);
   return {
     code: code ?? asText(body['error_code']) ?? nested.code,
-    message: message ?? asText(body['error_msg']) ?? nested.message,
+    // A top-level `message` is the form of the runner's ID-token endpoint.
+    message:
+      message ??
+      asText(body['error_msg']) ??
+      nested.message ??
+      asText(body['message']),
     requestId: asText(body['request_id']),
   };
 }
@@ -271,6 +279,9 @@ export function redactSecrets(
 const CLOCK_SKEW_PATTERN =
   /x-sdk-date|timestamp|clock|time\b.{0,40}\b(out of range|range|skew)|request\b.{0,20}\bexpired/i;
 
+/** Start of the operation of the runner's ID-token request (`src/cloud/github-oidc.ts`). */
+export const ID_TOKEN_OPERATION = 'request a GitHub ID token';
+
 /** Paths of the requests that exchange a GitHub ID token for IAM credentials. */
 const ID_TOKEN_EXCHANGE_PATH =
   /\/OS-AUTH\/id-token\/tokens$|\/assume-with-oidc$/;
@@ -296,6 +307,9 @@ function hintFor(
   }
   if (status === 401 && signatureMismatch) {
     return 'The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).';
+  }
+  if (status === 401 && context.operation.startsWith(ID_TOKEN_OPERATION)) {
+    return 'The runner did not accept the ID-token request: the job needs "permissions: id-token: write", and its request token is valid only while the job runs.';
   }
   if (status === 401 && ID_TOKEN_EXCHANGE_PATH.test(context.path)) {
     return "The cloud did not accept the GitHub ID token: check identity-provider (or agency) and that the provider's client ID, rules or trust policy allow this repository's token.";
@@ -364,6 +378,7 @@ export class HttpClient {
   private readonly userAgent: string;
   private readonly dispatcher: Dispatcher | undefined;
   private readonly deadline: number | undefined;
+  private readonly minAttemptMs: number;
   private readonly ownedDispatchers: Dispatcher[] = [];
   private directAgent: Agent | undefined;
   private proxyAgent: EnvHttpProxyAgent | undefined;
@@ -387,6 +402,7 @@ export class HttpClient {
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.dispatcher = options.dispatcher;
     this.deadline = options.deadline;
+    this.minAttemptMs = options.minAttemptMs ?? MIN_ATTEMPT_MS;
     this.maxInFlight = options.maxInFlight ?? Infinity;
   }
 
@@ -462,6 +478,7 @@ export class HttpClient {
         this.logger.info(
           `Not retrying ${request.operation} after ${outcome.failure.cause}: a wait of ${formatSeconds(delay)} s would end after the step's timeout.`,
         );
+        outcome.error.message += ` It was not retried because the wait of ${formatSeconds(delay)} s would end after the step's timeout; raise timeout to allow it.`;
         throw outcome.error;
       }
       this.logger.info(
@@ -713,7 +730,7 @@ export class HttpClient {
   private attemptLimitMs(): number {
     if (this.deadline === undefined) return this.requestTimeoutMs;
     const left = this.deadline - this.clock.now();
-    return Math.min(this.requestTimeoutMs, Math.max(left, MIN_ATTEMPT_MS));
+    return Math.min(this.requestTimeoutMs, Math.max(left, this.minAttemptMs));
   }
 
   /** `timedOutAfterMs` is the attempt's time limit when it ran out, else undefined. */

@@ -101,7 +101,7 @@ async function queryOnce(
           THROTTLING_CODES.has(error.code ?? '')));
     if (!transient) throw error;
     logger.warning(
-      `Querying job ${jobId} failed after retries: ${errorMessage(error)}. The wait goes on.`,
+      `Querying job ${jobId} failed: ${errorMessage(error).replace(/\.$/, '')}. The wait goes on.`,
     );
     return undefined;
   }
