@@ -17494,20 +17494,24 @@ function truncate(value, max = 80) {
 
 
 /**
- * Emits one error annotation per failed or unknown pair, at most ten in all
- * because GitHub shows no more per step. The last one counts the rest.
+ * Emits one error annotation per failed or unknown pair, and per pair
+ * skipped because of an error (an image that could not be read), at most
+ * ten in all because GitHub shows no more per step. The last one counts
+ * the rest.
  */
 function annotateFailures(ledger) {
     const problems = ledger
         .results()
-        .filter((r) => r.status === 'failed' || r.status === 'unknown');
+        .filter((r) => r.status === 'failed' ||
+        r.status === 'unknown' ||
+        (r.status === 'skipped' && r.error_code !== undefined));
     problems.forEach((result, index) => {
         if (index >= MAX_ERROR_ANNOTATIONS)
             return;
         const rest = problems.length - MAX_ERROR_ANNOTATIONS;
         const last = index === MAX_ERROR_ANNOTATIONS - 1 && rest > 0;
         const suffix = last
-            ? ` (${rest} more pair(s) failed or ended unknown; see the job summary and results-file.)`
+            ? ` (${rest} more pair(s) failed, ended unknown or were not attempted; see the job summary and results-file.)`
             : '';
         core/* error */.z3(`${describe(result)}${suffix}`, { title: title(result) });
     });
@@ -17524,8 +17528,13 @@ function annotateSuccess(ledger, operation) {
     const unchanged = counts['already-shared'] + counts['not-shared'];
     core/* notice */.lm(`${DONE[operation]}: ${counts.success} pair(s) changed and ${unchanged} needed no change, for ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}.`, { title: `IMS ${operation}: success` });
 }
+/** How an annotation's title says that a pair did not succeed. */
+const VERBS = {
+    failed: 'failed',
+    skipped: 'was not attempted',
+};
 function title(result) {
-    const verb = result.status === 'failed' ? 'failed' : 'ended unknown';
+    const verb = VERBS[result.status] ?? 'ended unknown';
     return `Image ${result.image_id} and ${result.target_type} ${result.target_id} in ${result.region} ${verb}`;
 }
 function describe(result) {
@@ -17760,13 +17769,17 @@ class Ledger {
         pair.errorCode = details.errorCode;
         pair.message = details.message;
     }
-    /** Settles every pair still open or in a job, as at a timeout or cancellation. */
-    settleRemaining(inJob, open, message) {
+    /**
+     * Settles every pair still open or in a job, as at a timeout or
+     * cancellation. Open pairs get `openMessage` when it is given.
+     */
+    settleRemaining(inJob, open, message, openMessage = message) {
         for (const pair of this.#pairs) {
             if (pair.state === 'in-job')
                 this.settle(pair, inJob, { message });
-            else if (pair.state === 'open')
-                this.settle(pair, open, { message });
+            else if (pair.state === 'open') {
+                this.settle(pair, open, { message: openMessage });
+            }
         }
     }
     /** Returns the `results` array: one object per pair, in input order. */
@@ -18733,248 +18746,6 @@ function requireKeys(accessKey, secretKey, securityToken, expiresAt, service) {
     return { accessKey, secretKey, securityToken, expiresAt };
 }
 
-;// CONCATENATED MODULE: ./src/cloud/github-oidc.ts
-/**
- * The GitHub Actions OIDC ID token, requested from the runner the way
- * `core.getIDToken` requests it (`@actions/core` 3 `lib/oidc-utils.js`):
- * `GET {ACTIONS_ID_TOKEN_REQUEST_URL}` with an `audience` query parameter
- * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`. The response
- * body is `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
- * the request timeout, the retry policy, the proxy settings and cancellation
- * apply to it as to every other request.
- */
-/**
- * Returns a new ID token for `audience`. `http` must send
- * `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`.
- */
-async function requestGitHubIdToken(http, requestUrl, audience, signal) {
-    const url = new URL(requestUrl);
-    url.searchParams.set('audience', audience);
-    const response = await http.send({
-        method: 'GET',
-        url,
-        headers: { Accept: 'application/json' },
-        operation: `request a GitHub ID token for audience "${audience}"`,
-        idempotent: true,
-    }, signal);
-    const value = response.body?.value;
-    if (typeof value !== 'string' || value === '') {
-        throw new Error(`The runner's ID-token response for audience "${audience}" has no token in its "value" field.`);
-    }
-    return value;
-}
-
-;// CONCATENATED MODULE: ./src/cloud/iam.ts
-/** A thin client of the IAM calls the action uses. */
-
-
-class IamClient {
-    #transport;
-    #endpoint;
-    constructor(transport, endpoint) {
-        this.#transport = transport;
-        this.#endpoint = endpoint;
-    }
-    /**
-     * Looks up the caller's project of a region by name
-     * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-     * Zero or several matches are an `InputError` for `input`, whose message
-     * tells the user to set the project ID at `where`, such as "input project-id".
-     */
-    async findProjectId(region, signal, input = Inputs.ProjectId, where = `input ${Inputs.ProjectId}`) {
-        const base = this.#endpoint.pathname.replace(/\/$/, '');
-        const url = new URL(`${base}/v3/projects`, this.#endpoint);
-        url.searchParams.set('name', region);
-        const response = await this.#transport.send({
-            method: 'GET',
-            url,
-            operation: `look up the project of region ${region}`,
-            idempotent: true,
-        }, signal);
-        const projects = (response.body?.projects ?? []).filter((project) => project.name === region);
-        const [project] = projects;
-        if (project === undefined) {
-            throw new InputError(input, `IAM lists no project named ${region} for these credentials. Set ${where} to the ID of the project that owns the images.`);
-        }
-        if (projects.length > 1) {
-            throw new InputError(input, `IAM lists ${projects.length} projects named ${region} (${projects.map((p) => p.id).join(', ')}). Set ${where} to the one that owns the images.`);
-        }
-        return project.id.toLowerCase();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/cloud/ims.ts
-/**
- * A thin client of the IMS API calls the action uses. Each method builds the
- * URL, sends through the transport (which signs and retries), and returns
- * the documented response fields; field names follow the API.
- */
-
-class ImsClient {
-    #transport;
-    #endpoint;
-    #projectId;
-    /**
-     * Creates a client for one region. `projectId` is the caller's project:
-     * it fills `{project_id}` in paths and the `X-Project-Id` header, which
-     * AK/SK requests need for paths without a project.
-     */
-    constructor(transport, endpoint, projectId) {
-        this.#transport = transport;
-        this.#endpoint = endpoint;
-        this.#projectId = projectId;
-    }
-    /** Submits BatchAddMembers and returns the job ID. */
-    async batchAddMembers(body, signal) {
-        return this.#submitMembers('POST', body, 'share images', signal);
-    }
-    /** Submits BatchDeleteMembers (a DELETE with a JSON body) and returns the job ID. */
-    async batchDeleteMembers(body, signal) {
-        return this.#submitMembers('DELETE', body, 'stop sharing images', signal);
-    }
-    /** Submits BatchUpdateMembers (accept or reject) and returns the job ID. */
-    async batchUpdateMembers(body, signal) {
-        return this.#submitMembers('PUT', body, `${body.status === 'accepted' ? 'accept' : 'reject'} shared images`, signal);
-    }
-    /** Lists the caller's own images (by `owner`) with exactly this name. */
-    async listImagesByName(name, signal) {
-        const url = this.#url('/v2/cloudimages');
-        url.searchParams.set('name', name);
-        const response = await this.#transport.send({
-            method: 'GET',
-            url,
-            headers: this.#headers(),
-            operation: `find images named "${name}"`,
-            idempotent: true,
-        }, signal);
-        return (response.body?.images ?? [])
-            .filter((image) => image.name === name && image.owner?.toLowerCase() === this.#projectId)
-            .map(toImageInfo);
-    }
-    /** Queries a job; only the project that created it can see it. */
-    async showJob(jobId, signal) {
-        const path = `/v1/${this.#projectId}/jobs/${encodeURIComponent(jobId)}`;
-        const response = await this.#transport.send({
-            method: 'GET',
-            url: this.#url(path),
-            headers: this.#headers(),
-            operation: `query job ${jobId}`,
-            idempotent: true,
-        }, signal);
-        return response.body;
-    }
-    /** Returns the image, or `undefined` when the caller cannot see an image with that ID. */
-    async showImage(imageId, signal) {
-        const url = this.#url('/v2/cloudimages');
-        url.searchParams.set('id', imageId);
-        const response = await this.#transport.send({
-            method: 'GET',
-            url,
-            headers: this.#headers(),
-            operation: `read image ${imageId}`,
-            idempotent: true,
-        }, signal);
-        const image = response.body?.images?.find((item) => item.id === imageId);
-        return image && toImageInfo(image);
-    }
-    /** Lists every member of an image, following `page_info.next_marker`. */
-    async listImageMembers(imageId, signal) {
-        const members = [];
-        const seenMarkers = new Set();
-        let marker;
-        do {
-            const page = await this.#listMembersPage(imageId, marker, signal);
-            for (const member of page.members ?? [])
-                members.push(toMember(member));
-            marker = page.page_info?.next_marker ?? undefined;
-            // A marker seen before would loop forever; the listing is complete.
-            if (marker !== undefined && seenMarkers.has(marker))
-                break;
-            if (marker !== undefined)
-                seenMarkers.add(marker);
-        } while (marker);
-        return members;
-    }
-    async #listMembersPage(imageId, marker, signal) {
-        const path = `/v1/${this.#projectId}/cloudimages/${encodeURIComponent(imageId)}/members`;
-        const url = this.#url(path);
-        url.searchParams.set('limit', String(MEMBER_PAGE_LIMIT));
-        if (marker)
-            url.searchParams.set('marker', marker);
-        const response = await this.#transport.send({
-            method: 'GET',
-            url,
-            headers: this.#headers(),
-            operation: `list the members of image ${imageId}`,
-            idempotent: true,
-        }, signal);
-        return response.body ?? {};
-    }
-    async #submitMembers(method, body, verb, signal) {
-        const targets = 'project_id' in body
-            ? 1
-            : (body.projects?.length ?? 0) +
-                (body.domains?.length ?? 0) +
-                (body.organizations?.length ?? 0);
-        const response = await this.#transport.send({
-            method,
-            url: this.#url('/v1/cloudimages/members'),
-            headers: this.#headers(),
-            body,
-            operation: `${verb} (${body.images.length} images, ${targets} targets)`,
-            idempotent: false,
-        }, signal);
-        const jobId = response.body?.job_id;
-        if (typeof jobId !== 'string' || jobId === '') {
-            throw new Error(`IMS accepted the request to ${verb} but returned no job_id (request ID ${response.requestId ?? 'unknown'}).`);
-        }
-        return jobId;
-    }
-    #url(path) {
-        const base = this.#endpoint.pathname.replace(/\/$/, '');
-        return new URL(`${base}${path}`, this.#endpoint);
-    }
-    #headers() {
-        return { [Headers.ProjectId]: this.#projectId };
-    }
-}
-// A listing returns dozens of fields per image and several per member. The
-// action keeps only those it reads, so that the images and members of many
-// batches in flight at once take little memory.
-const IMAGE_FIELDS = [
-    'id',
-    'name',
-    'status',
-    'visibility',
-    '__imagetype',
-    'owner',
-    '__whole_image',
-    '__system__cmkid',
-    'virtual_env_type',
-];
-const MEMBER_FIELDS = [
-    'member_id',
-    'member_type',
-    'status',
-    'urn',
-];
-/** Copies the fields of `ImageInfo` that the image has. */
-function toImageInfo(image) {
-    return pick(image, IMAGE_FIELDS);
-}
-/** Copies the fields of a member that the action reads. */
-function toMember(member) {
-    return pick(member, MEMBER_FIELDS);
-}
-function pick(source, keys) {
-    const copy = {};
-    for (const key of keys) {
-        if (source[key] !== undefined)
-            copy[key] = source[key];
-    }
-    return copy;
-}
-
 ;// CONCATENATED MODULE: ./src/logger.ts
 const silentLogger = {
     debug: () => { },
@@ -19248,9 +19019,10 @@ Object.assign((dispatcher_default()).prototype, api);
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
  * Shortest time limit of an attempt near or past the deadline, so that a
- * last read, such as the members after a job, can still get its response.
+ * last read, such as the job query or the members after a job that ended
+ * in time, still gets the response of a slow but healthy service.
  */
-const MIN_ATTEMPT_MS = 1_000;
+const MIN_ATTEMPT_MS = 10_000;
 const DEFAULT_USER_AGENT = 'ims-share-images-action';
 /** Maximum length of the service message kept from a non-JSON error body, in characters. */
 const MAX_TEXT_MESSAGE_LENGTH = 500;
@@ -19349,7 +19121,11 @@ function parseErrorBody(body) {
     const message = isRecord(error) ? asText(error['message']) : asText(error);
     return {
         code: code ?? asText(body['error_code']) ?? nested.code,
-        message: message ?? asText(body['error_msg']) ?? nested.message,
+        // A top-level `message` is the form of the runner's ID-token endpoint.
+        message: message ??
+            asText(body['error_msg']) ??
+            nested.message ??
+            asText(body['message']),
         requestId: asText(body['request_id']),
     };
 }
@@ -19399,6 +19175,8 @@ function redactSecrets(text, secrets) {
     return redacted;
 }
 const CLOCK_SKEW_PATTERN = /x-sdk-date|timestamp|clock|time\b.{0,40}\b(out of range|range|skew)|request\b.{0,20}\bexpired/i;
+/** Start of the operation of the runner's ID-token request (`src/cloud/github-oidc.ts`). */
+const ID_TOKEN_OPERATION = 'request a GitHub ID token';
 /** Paths of the requests that exchange a GitHub ID token for IAM credentials. */
 const ID_TOKEN_EXCHANGE_PATH = /\/OS-AUTH\/id-token\/tokens$|\/assume-with-oidc$/;
 /** Suggests a fix for a failed response, or returns undefined when there is none to give. */
@@ -19416,6 +19194,9 @@ function hintFor(context, status, error) {
     }
     if (status === 401 && signatureMismatch) {
         return 'The signature did not match: check that the secret key belongs to the access key (and the security token to temporary keys).';
+    }
+    if (status === 401 && context.operation.startsWith(ID_TOKEN_OPERATION)) {
+        return 'The runner did not accept the ID-token request: the job needs "permissions: id-token: write", and its request token is valid only while the job runs.';
     }
     if (status === 401 && ID_TOKEN_EXCHANGE_PATH.test(context.path)) {
         return "The cloud did not accept the GitHub ID token: check identity-provider (or agency) and that the provider's client ID, rules or trust policy allow this repository's token.";
@@ -19477,6 +19258,7 @@ class HttpClient {
     userAgent;
     dispatcher;
     deadline;
+    minAttemptMs;
     ownedDispatchers = [];
     directAgent;
     proxyAgent;
@@ -19495,6 +19277,7 @@ class HttpClient {
         this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
         this.dispatcher = options.dispatcher;
         this.deadline = options.deadline;
+        this.minAttemptMs = options.minAttemptMs ?? MIN_ATTEMPT_MS;
         this.maxInFlight = options.maxInFlight ?? Infinity;
     }
     maxInFlight;
@@ -19551,6 +19334,7 @@ class HttpClient {
             if (this.deadline !== undefined &&
                 this.clock.now() + delay >= this.deadline) {
                 this.logger.info(`Not retrying ${request.operation} after ${outcome.failure.cause}: a wait of ${formatSeconds(delay)} s would end after the step's timeout.`);
+                outcome.error.message += ` It was not retried because the wait of ${formatSeconds(delay)} s would end after the step's timeout; raise timeout to allow it.`;
                 throw outcome.error;
             }
             this.logger.info(`Retrying ${request.operation} (attempt ${attempt + 1} of ${maxAttempts}) in ${formatSeconds(delay)} s: ${outcome.failure.cause}`);
@@ -19732,7 +19516,7 @@ class HttpClient {
         if (this.deadline === undefined)
             return this.requestTimeoutMs;
         const left = this.deadline - this.clock.now();
-        return Math.min(this.requestTimeoutMs, Math.max(left, MIN_ATTEMPT_MS));
+        return Math.min(this.requestTimeoutMs, Math.max(left, this.minAttemptMs));
     }
     /** `timedOutAfterMs` is the attempt's time limit when it ran out, else undefined. */
     networkFailure(prepared, error, timedOutAfterMs) {
@@ -19772,6 +19556,249 @@ function describeCause(error) {
 /** Creates an `HttpClient`; see `HttpClientOptions` for the settings. */
 function createHttpClient(options) {
     return new HttpClient(options);
+}
+
+;// CONCATENATED MODULE: ./src/cloud/github-oidc.ts
+/**
+ * The GitHub Actions OIDC ID token, requested from the runner the way
+ * `core.getIDToken` requests it (`@actions/core` 3 `lib/oidc-utils.js`):
+ * `GET {ACTIONS_ID_TOKEN_REQUEST_URL}` with an `audience` query parameter
+ * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`. The response
+ * body is `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
+ * the request timeout, the retry policy, the proxy settings and cancellation
+ * apply to it as to every other request.
+ */
+
+/**
+ * Returns a new ID token for `audience`. `http` must send
+ * `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`.
+ */
+async function requestGitHubIdToken(http, requestUrl, audience, signal) {
+    const url = new URL(requestUrl);
+    url.searchParams.set('audience', audience);
+    const response = await http.send({
+        method: 'GET',
+        url,
+        headers: { Accept: 'application/json' },
+        operation: `${ID_TOKEN_OPERATION} for audience "${audience}"`,
+        idempotent: true,
+    }, signal);
+    const value = response.body?.value;
+    if (typeof value !== 'string' || value === '') {
+        throw new Error(`The runner's ID-token response for audience "${audience}" has no token in its "value" field.`);
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/cloud/iam.ts
+/** A thin client of the IAM calls the action uses. */
+
+
+class IamClient {
+    #transport;
+    #endpoint;
+    constructor(transport, endpoint) {
+        this.#transport = transport;
+        this.#endpoint = endpoint;
+    }
+    /**
+     * Looks up the caller's project of a region by name
+     * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
+     * Zero or several matches are an `InputError` for `input`, whose message
+     * tells the user to set the project ID at `where`, such as "input project-id".
+     */
+    async findProjectId(region, signal, input = Inputs.ProjectId, where = `input ${Inputs.ProjectId}`) {
+        const base = this.#endpoint.pathname.replace(/\/$/, '');
+        const url = new URL(`${base}/v3/projects`, this.#endpoint);
+        url.searchParams.set('name', region);
+        const response = await this.#transport.send({
+            method: 'GET',
+            url,
+            operation: `look up the project of region ${region}`,
+            idempotent: true,
+        }, signal);
+        const projects = (response.body?.projects ?? []).filter((project) => project.name === region);
+        const [project] = projects;
+        if (project === undefined) {
+            throw new InputError(input, `IAM lists no project named ${region} for these credentials. Set ${where} to the ID of the project that owns the images.`);
+        }
+        if (projects.length > 1) {
+            throw new InputError(input, `IAM lists ${projects.length} projects named ${region} (${projects.map((p) => p.id).join(', ')}). Set ${where} to the one that owns the images.`);
+        }
+        return project.id.toLowerCase();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloud/ims.ts
+/**
+ * A thin client of the IMS API calls the action uses. Each method builds the
+ * URL, sends through the transport (which signs and retries), and returns
+ * the documented response fields; field names follow the API.
+ */
+
+class ImsClient {
+    #transport;
+    #endpoint;
+    #projectId;
+    /**
+     * Creates a client for one region. `projectId` is the caller's project:
+     * it fills `{project_id}` in paths and the `X-Project-Id` header, which
+     * AK/SK requests need for paths without a project.
+     */
+    constructor(transport, endpoint, projectId) {
+        this.#transport = transport;
+        this.#endpoint = endpoint;
+        this.#projectId = projectId;
+    }
+    /** Submits BatchAddMembers and returns the job ID. */
+    async batchAddMembers(body, signal) {
+        return this.#submitMembers('POST', body, 'share images', signal);
+    }
+    /** Submits BatchDeleteMembers (a DELETE with a JSON body) and returns the job ID. */
+    async batchDeleteMembers(body, signal) {
+        return this.#submitMembers('DELETE', body, 'stop sharing images', signal);
+    }
+    /** Submits BatchUpdateMembers (accept or reject) and returns the job ID. */
+    async batchUpdateMembers(body, signal) {
+        return this.#submitMembers('PUT', body, `${body.status === 'accepted' ? 'accept' : 'reject'} shared images`, signal);
+    }
+    /** Lists the caller's own images (by `owner`) with exactly this name. */
+    async listImagesByName(name, signal) {
+        const url = this.#url('/v2/cloudimages');
+        url.searchParams.set('name', name);
+        const response = await this.#transport.send({
+            method: 'GET',
+            url,
+            headers: this.#headers(),
+            operation: `find images named "${name}"`,
+            idempotent: true,
+        }, signal);
+        return (response.body?.images ?? [])
+            .filter((image) => image.name === name && image.owner?.toLowerCase() === this.#projectId)
+            .map(toImageInfo);
+    }
+    /** Queries a job; only the project that created it can see it. */
+    async showJob(jobId, signal) {
+        const path = `/v1/${this.#projectId}/jobs/${encodeURIComponent(jobId)}`;
+        const response = await this.#transport.send({
+            method: 'GET',
+            url: this.#url(path),
+            headers: this.#headers(),
+            operation: `query job ${jobId}`,
+            idempotent: true,
+        }, signal);
+        return response.body;
+    }
+    /** Returns the image, or `undefined` when the caller cannot see an image with that ID. */
+    async showImage(imageId, signal) {
+        const url = this.#url('/v2/cloudimages');
+        url.searchParams.set('id', imageId);
+        const response = await this.#transport.send({
+            method: 'GET',
+            url,
+            headers: this.#headers(),
+            operation: `read image ${imageId}`,
+            idempotent: true,
+        }, signal);
+        const image = response.body?.images?.find((item) => item.id === imageId);
+        return image && toImageInfo(image);
+    }
+    /** Lists every member of an image, following `page_info.next_marker`. */
+    async listImageMembers(imageId, signal) {
+        const members = [];
+        const seenMarkers = new Set();
+        let marker;
+        do {
+            const page = await this.#listMembersPage(imageId, marker, signal);
+            for (const member of page.members ?? [])
+                members.push(toMember(member));
+            marker = page.page_info?.next_marker ?? undefined;
+            // A marker seen before would loop forever; the listing is complete.
+            if (marker !== undefined && seenMarkers.has(marker))
+                break;
+            if (marker !== undefined)
+                seenMarkers.add(marker);
+        } while (marker);
+        return members;
+    }
+    async #listMembersPage(imageId, marker, signal) {
+        const path = `/v1/${this.#projectId}/cloudimages/${encodeURIComponent(imageId)}/members`;
+        const url = this.#url(path);
+        url.searchParams.set('limit', String(MEMBER_PAGE_LIMIT));
+        if (marker)
+            url.searchParams.set('marker', marker);
+        const response = await this.#transport.send({
+            method: 'GET',
+            url,
+            headers: this.#headers(),
+            operation: `list the members of image ${imageId}`,
+            idempotent: true,
+        }, signal);
+        return response.body ?? {};
+    }
+    async #submitMembers(method, body, verb, signal) {
+        const targets = 'project_id' in body
+            ? 1
+            : (body.projects?.length ?? 0) +
+                (body.domains?.length ?? 0) +
+                (body.organizations?.length ?? 0);
+        const response = await this.#transport.send({
+            method,
+            url: this.#url('/v1/cloudimages/members'),
+            headers: this.#headers(),
+            body,
+            operation: `${verb} (${body.images.length} images, ${targets} targets)`,
+            idempotent: false,
+        }, signal);
+        const jobId = response.body?.job_id;
+        if (typeof jobId !== 'string' || jobId === '') {
+            throw new Error(`IMS accepted the request to ${verb} but returned no job_id (request ID ${response.requestId ?? 'unknown'}).`);
+        }
+        return jobId;
+    }
+    #url(path) {
+        const base = this.#endpoint.pathname.replace(/\/$/, '');
+        return new URL(`${base}${path}`, this.#endpoint);
+    }
+    #headers() {
+        return { [Headers.ProjectId]: this.#projectId };
+    }
+}
+// A listing returns dozens of fields per image and several per member. The
+// action keeps only those it reads, so that the images and members of many
+// batches in flight at once take little memory.
+const IMAGE_FIELDS = [
+    'id',
+    'name',
+    'status',
+    'visibility',
+    '__imagetype',
+    'owner',
+    '__whole_image',
+    '__system__cmkid',
+    'virtual_env_type',
+];
+const MEMBER_FIELDS = [
+    'member_id',
+    'member_type',
+    'status',
+    'urn',
+];
+/** Copies the fields of `ImageInfo` that the image has. */
+function toImageInfo(image) {
+    return pick(image, IMAGE_FIELDS);
+}
+/** Copies the fields of a member that the action reads. */
+function toMember(member) {
+    return pick(member, MEMBER_FIELDS);
+}
+function pick(source, keys) {
+    const copy = {};
+    for (const key of keys) {
+        if (source[key] !== undefined)
+            copy[key] = source[key];
+    }
+    return copy;
 }
 
 ;// CONCATENATED MODULE: ./src/session.ts
@@ -20453,7 +20480,7 @@ async function queryOnce(showJob, jobId, signal, logger) {
                     THROTTLING_CODES.has(error.code ?? '')));
         if (!transient)
             throw error;
-        logger.warning(`Querying job ${jobId} failed after retries: ${errorMessage(error)}. The wait goes on.`);
+        logger.warning(`Querying job ${jobId} failed: ${errorMessage(error).replace(/\.$/, '')}. The wait goes on.`);
         return undefined;
     }
 }
@@ -21040,9 +21067,12 @@ function settleWithoutJobs(ledger, spec, inputs) {
         ledger.settleRemaining('planned', 'planned', `Would ${spec.verb}; dry run, nothing sent.`);
         return true;
     }
-    const invalid = ledger.counts().failed;
+    // Pre-flight settles a pair `skipped` only when its image could not be
+    // read, so those pairs are not known to be possible either.
+    const counts = ledger.counts();
+    const invalid = counts.failed + counts.skipped;
     if (inputs.onInvalid === 'fail' && invalid > 0) {
-        ledger.settleRemaining('skipped', 'skipped', `Not attempted: ${invalid} pair(s) cannot be done and on-invalid is "fail".`);
+        ledger.settleRemaining('skipped', 'skipped', `Not attempted: ${invalid} pair(s) cannot be done or could not be checked, and on-invalid is "fail".`);
         return true;
     }
     return false;
@@ -21055,7 +21085,7 @@ function recordJob(jobId, context) {
 function logPlan(ledger) {
     const counts = ledger.counts();
     core/* info */.pq(`${ledger.pairs.length} pair(s) in ${ledger.region}: ${counts['already-shared']} already done, ` +
-        `${counts['not-shared']} not shared, ${counts.failed} cannot be done, ${ledger.open().length} to submit.`);
+        `${counts['not-shared']} not shared, ${counts.failed} cannot be done, ${counts.skipped} could not be read, ${ledger.open().length} to submit.`);
 }
 function failBeforeStart(error, signal) {
     const cancelled = signal.aborted || error instanceof CancelledError;
@@ -21098,15 +21128,18 @@ async function report(outcomes, context, durationMs) {
     if (isFailure(status)) {
         core/* setFailed */.C1(`${FAILURE_PREFIX}: ${describeOutcome(ledger, status, outcomes, context)}`);
     }
-    else if (status === 'planned' && ledger.counts().failed > 0) {
-        annotateFailures(ledger);
-        core/* setFailed */.C1(`${FAILURE_PREFIX}: the dry run found ${ledger.counts().failed} pair(s) that cannot be done; see the results.`);
+    else if (status === 'planned') {
+        const { failed, skipped } = ledger.counts();
+        if (failed + skipped > 0) {
+            annotateFailures(ledger);
+            core/* setFailed */.C1(`${FAILURE_PREFIX}: the dry run found ${failed} pair(s) that cannot be done and ${skipped} whose image could not be read; see the results.`);
+        }
     }
 }
 /** Settles what a fatal error or cancellation left open or waiting. */
 function settleAfterStop(outcome, cancelled) {
     if (cancelled) {
-        outcome.ledger.settleRemaining('unknown', 'skipped', 'The run was cancelled; a submitted job may still finish.');
+        outcome.ledger.settleRemaining('unknown', 'skipped', "The run was cancelled while it waited for this pair's job, which may still finish.", 'Not attempted: the run was cancelled first.');
     }
     else if (outcome.fatal !== undefined) {
         outcome.ledger.settleRemaining('unknown', 'failed', `Not done: ${describeFatal(outcome.fatal)}`);
@@ -21127,7 +21160,11 @@ function describeOutcome(ledger, status, outcomes, context) {
         ? ` Check a job with ${where.join(' or ')}. Job IDs: ${jobs.join(', ')}.`
         : '';
     if (status === 'cancelled') {
-        return `cancelled; ${jobs.length} job(s) were submitted and may still finish.${check}`;
+        const inFlight = ledger.pairs.filter((pair) => pair.state === 'unknown' && pair.jobId === undefined).length;
+        const requests = inFlight > 0
+            ? ` ${inFlight} pair(s) had a member request in flight, which IMS may have carried out.`
+            : '';
+        return `cancelled; ${jobs.length} job(s) were submitted and may still finish.${requests}${check}`;
     }
     const fatal = outcomes.find((o) => o.fatal !== undefined)?.fatal;
     if (fatal !== undefined)
