@@ -37,6 +37,8 @@ export class ApiError extends Error {
   readonly context: RequestContext;
   /** True when the response leaves open whether the service carried out the request (500, 502, 504). */
   readonly outcomeUnknown: boolean;
+  /** True when the step's timeout, not the retry limit, ended the retries. */
+  stoppedByTimeout = false;
 
   constructor(
     message: string,
@@ -71,6 +73,11 @@ export class NetworkError extends Error {
    * refused, connect timeout, DNS failure), so sending it again is safe.
    */
   readonly mayHaveReachedServer: boolean;
+  /**
+   * True when the step's timeout ended the retries, or cut the time limit
+   * of the attempt that timed out.
+   */
+  stoppedByTimeout = false;
 
   constructor(
     message: string,
@@ -104,6 +111,14 @@ export class CancelledError extends Error {
     super(message, options);
     this.mayHaveReachedServer = options?.mayHaveReachedServer ?? false;
   }
+}
+
+/** Returns whether the step's timeout, rather than the service, ended a request. */
+export function isStoppedByTimeout(error: unknown): boolean {
+  return (
+    (error instanceof ApiError || error instanceof NetworkError) &&
+    error.stoppedByTimeout
+  );
 }
 
 /** Formats any thrown value as text, without a leading "Error: ". */

@@ -9,7 +9,12 @@ import * as core from '@actions/core';
 
 import { realSleep, systemClock, type Clock, type Sleep } from './clock.js';
 import { Outputs, State } from './constants.js';
-import { CancelledError, InputError, errorMessage } from './errors.js';
+import {
+  CancelledError,
+  InputError,
+  errorMessage,
+  isStoppedByTimeout,
+} from './errors.js';
 import {
   readInputs,
   type ActionInputs,
@@ -178,10 +183,10 @@ async function work(
     inputs.vaultId,
     session.projectId,
   );
-  await preflight(ledger, session, spec, context);
-  if (settleWithoutJobs(ledger, spec, inputs)) return false;
+  const preflightTimedOut = await preflight(ledger, session, spec, context);
+  if (settleWithoutJobs(ledger, spec, inputs)) return preflightTimedOut;
 
-  let timedOut = false;
+  let timedOut = preflightTimedOut;
   if (ledger.open().length > 0) {
     const result = await executeBatches({
       ims: session.ims,
@@ -201,7 +206,7 @@ async function work(
       unknownOutcomeWaitMs: inputs.unknownOutcomeWaitMs,
       onJobSubmitted: (jobId) => recordJob(jobId, context),
     });
-    timedOut = result.timedOut;
+    timedOut ||= result.timedOut;
   }
 
   const awaitAcceptance =
@@ -221,13 +226,16 @@ async function work(
   return timedOut;
 }
 
-/** Reads the images and members of a region and settles the pairs that need no job. */
+/**
+ * Reads the images and members of a region and settles the pairs that need
+ * no job. Returns whether the step's timeout stopped a read.
+ */
 async function preflight(
   ledger: Ledger,
   session: Session,
   spec: OperationSpec,
   context: RunContext,
-): Promise<void> {
+): Promise<boolean> {
   const facts = await readImageFacts(
     session.ims,
     [...new Set(ledger.pairs.map((pair) => pair.imageId))],
@@ -243,6 +251,7 @@ async function preflight(
     spec,
   });
   logPlan(ledger);
+  return [...facts.values()].some((fact) => isStoppedByTimeout(fact.readError));
 }
 
 /**

@@ -285,10 +285,38 @@ describe('timeout', () => {
     });
     expect(run.durationMs).toBeLessThan(8_000);
     expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('timed-out');
     const [result] = results(run.outputs);
-    expect(result?.status).toBe('failed');
-    expect(result?.error_code).toBe('APIGW.0308');
-    expect(run.stdout).toContain("would end after the step's timeout");
+    expect(result?.status).toBe('skipped');
+    expect(result?.message).toContain(
+      "Not submitted before the step's timeout",
+    );
+    expect(result?.message).toContain('raise timeout');
+    expect(emulator.jobs()).toHaveLength(0);
+  });
+
+  it('reports a read cut by the timeout as timed out', async () => {
+    emulator.addFault({
+      route: 'listImages',
+      times: 'always',
+      action: { kind: 'delay', ms: 20_000 },
+    });
+    const run = await runAction({
+      inputs: {
+        ...baseInputs(emulator.url),
+        'image-ids': IMAGES.web,
+        'project-ids': TARGETS.partner,
+        timeout: '2s',
+        'request-timeout': '30s',
+      },
+      killAfterMs: 60_000,
+    });
+    // The attempt limit is cut to the time left, but not below 10 s.
+    expect(run.durationMs).toBeLessThan(15_000);
+    expect(run.outputs.status).toBe('timed-out');
+    const [result] = results(run.outputs);
+    expect(result?.status).toBe('skipped');
+    expect(result?.message).toContain('no response within 10 s');
     expect(emulator.jobs()).toHaveLength(0);
   });
 });

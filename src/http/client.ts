@@ -479,6 +479,7 @@ export class HttpClient {
           `Not retrying ${request.operation} after ${outcome.failure.cause}: a wait of ${formatSeconds(delay)} s would end after the step's timeout.`,
         );
         outcome.error.message += ` It was not retried because the wait of ${formatSeconds(delay)} s would end after the step's timeout; raise timeout to allow it.`;
+        outcome.error.stoppedByTimeout = true;
         throw outcome.error;
       }
       this.logger.info(
@@ -759,6 +760,10 @@ export class HttpClient {
       },
       { cause: error },
     );
+    // An attempt whose limit the deadline cut below request-timeout ran out
+    // because of the step's timeout, not of the service alone.
+    networkError.stoppedByTimeout =
+      timedOutAfterMs !== undefined && timedOutAfterMs < this.requestTimeoutMs;
     return {
       kind: 'failure',
       error: networkError,

@@ -10,6 +10,7 @@ import {
   CancelledError,
   NetworkError,
   errorMessage,
+  isStoppedByTimeout,
 } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { planBatches, type Batch, type BatchLimits } from './batches.js';
@@ -160,6 +161,17 @@ async function handleSubmitError(
     }
     return;
   }
+  if (isStoppedByTimeout(error)) {
+    // Only failures that surely left IMS untouched are retried, so the
+    // pairs were not shared by this request.
+    options.result.timedOut = true;
+    for (const pair of batch.pairs) {
+      ledger.settle(pair, 'skipped', {
+        message: `Not submitted before the step's timeout: ${errorMessage(error)}`,
+      });
+    }
+    return;
+  }
   if (error instanceof ApiError || error instanceof NetworkError) {
     const code = error instanceof ApiError ? error.code : error.code;
     for (const pair of batch.pairs) {
@@ -264,6 +276,7 @@ async function awaitJob(
   } catch (error) {
     if (!(error instanceof ApiError || error instanceof NetworkError))
       throw error;
+    if (error.stoppedByTimeout) options.result.timedOut = true;
     settleInJob(
       batch,
       ledger,
