@@ -16761,6 +16761,8 @@ class ApiError extends Error {
     context;
     /** True when the response leaves open whether the service carried out the request (500, 502, 504). */
     outcomeUnknown;
+    /** True when the step's timeout, not the retry limit, ended the retries. */
+    stoppedByTimeout = false;
     constructor(message, fields, options) {
         super(message, options);
         this.status = fields.status;
@@ -16782,6 +16784,11 @@ class NetworkError extends Error {
      * refused, connect timeout, DNS failure), so sending it again is safe.
      */
     mayHaveReachedServer;
+    /**
+     * True when the step's timeout ended the retries, or cut the time limit
+     * of the attempt that timed out.
+     */
+    stoppedByTimeout = false;
     constructor(message, fields, options) {
         super(message, options);
         this.code = fields.code;
@@ -16801,6 +16808,11 @@ class CancelledError extends Error {
         super(message, options);
         this.mayHaveReachedServer = options?.mayHaveReachedServer ?? false;
     }
+}
+/** Returns whether the step's timeout, rather than the service, ended a request. */
+function isStoppedByTimeout(error) {
+    return ((error instanceof ApiError || error instanceof NetworkError) &&
+        error.stoppedByTimeout);
 }
 /** Formats any thrown value as text, without a leading "Error: ". */
 function errorMessage(error) {
@@ -19335,6 +19347,7 @@ class HttpClient {
                 this.clock.now() + delay >= this.deadline) {
                 this.logger.info(`Not retrying ${request.operation} after ${outcome.failure.cause}: a wait of ${formatSeconds(delay)} s would end after the step's timeout.`);
                 outcome.error.message += ` It was not retried because the wait of ${formatSeconds(delay)} s would end after the step's timeout; raise timeout to allow it.`;
+                outcome.error.stoppedByTimeout = true;
                 throw outcome.error;
             }
             this.logger.info(`Retrying ${request.operation} (attempt ${attempt + 1} of ${maxAttempts}) in ${formatSeconds(delay)} s: ${outcome.failure.cause}`);
@@ -19536,6 +19549,10 @@ class HttpClient {
             context: prepared.context,
             mayHaveReachedServer: failure.outcomeUnknown,
         }, { cause: error });
+        // An attempt whose limit the deadline cut below request-timeout ran out
+        // because of the step's timeout, not of the service alone.
+        networkError.stoppedByTimeout =
+            timedOutAfterMs !== undefined && timedOutAfterMs < this.requestTimeoutMs;
         return {
             kind: 'failure',
             error: networkError,
@@ -20692,6 +20709,17 @@ async function handleSubmitError(batch, error, options, round) {
         }
         return;
     }
+    if (isStoppedByTimeout(error)) {
+        // Only failures that surely left IMS untouched are retried, so the
+        // pairs were not shared by this request.
+        options.result.timedOut = true;
+        for (const pair of batch.pairs) {
+            ledger.settle(pair, 'skipped', {
+                message: `Not submitted before the step's timeout: ${errorMessage(error)}`,
+            });
+        }
+        return;
+    }
     if (error instanceof ApiError || error instanceof NetworkError) {
         const code = error instanceof ApiError ? error.code : error.code;
         for (const pair of batch.pairs) {
@@ -20769,6 +20797,8 @@ async function awaitJob(batch, jobId, options) {
     catch (error) {
         if (!(error instanceof ApiError || error instanceof NetworkError))
             throw error;
+        if (error.stoppedByTimeout)
+            options.result.timedOut = true;
         settleInJob(batch, ledger, `Waiting for job ${jobId} failed: ${errorMessage(error)}`);
         return;
     }
@@ -21006,10 +21036,10 @@ function targetsOf(plan, inputs, projectId) {
 async function work(ledger, session, context) {
     const { inputs } = context;
     const spec = operationSpec(inputs.operation, inputs.vaultId, session.projectId);
-    await preflight(ledger, session, spec, context);
+    const preflightTimedOut = await preflight(ledger, session, spec, context);
     if (settleWithoutJobs(ledger, spec, inputs))
-        return false;
-    let timedOut = false;
+        return preflightTimedOut;
+    let timedOut = preflightTimedOut;
     if (ledger.open().length > 0) {
         const result = await executeBatches({
             ims: session.ims,
@@ -21029,7 +21059,7 @@ async function work(ledger, session, context) {
             unknownOutcomeWaitMs: inputs.unknownOutcomeWaitMs,
             onJobSubmitted: (jobId) => recordJob(jobId, context),
         });
-        timedOut = result.timedOut;
+        timedOut ||= result.timedOut;
     }
     const awaitAcceptance = inputs.waitForAcceptance && inputs.operation === 'share' && inputs.wait;
     if (awaitAcceptance && !timedOut) {
@@ -21046,7 +21076,10 @@ async function work(ledger, session, context) {
     }
     return timedOut;
 }
-/** Reads the images and members of a region and settles the pairs that need no job. */
+/**
+ * Reads the images and members of a region and settles the pairs that need
+ * no job. Returns whether the step's timeout stopped a read.
+ */
 async function preflight(ledger, session, spec, context) {
     const facts = await readImageFacts(session.ims, [...new Set(ledger.pairs.map((pair) => pair.imageId))], session.projectId, context.inputs.concurrency, context.signal, context.inputs.operation);
     applyPreflight(ledger, facts, {
@@ -21056,6 +21089,7 @@ async function preflight(ledger, session, spec, context) {
         spec,
     });
     logPlan(ledger);
+    return [...facts.values()].some((fact) => isStoppedByTimeout(fact.readError));
 }
 /**
  * Settles the open pairs without submitting anything when the run is a dry
