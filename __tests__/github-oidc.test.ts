@@ -7,7 +7,7 @@ import type { ApiRequest, ApiResponse } from '../src/http/types.js';
 const REQUEST_URL =
   'https://pipelines.actions.example.test/abc/_apis/distributedtask/hubs/Actions/plans/1/jobs/2/idtoken?api-version=2.0';
 
-/** A transport that answers with `body` and records the requests. */
+/** Returns a transport that responds with `body` and records the requests. */
 function fakeTransport(body: unknown): {
   transport: Transport;
   requests: ApiRequest[];

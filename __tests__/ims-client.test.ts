@@ -8,7 +8,7 @@ const PROJECT = '988f29eec663aaaa8f503baf49d24fc7';
 const IMAGE = '2c17be40-4fdc-4c8d-8352-e4bd386e0594';
 const ENDPOINT = new URL('https://ims.ap-southeast-1.myhuaweicloud.com');
 
-/** A transport that answers each request from `respond` and records it. */
+/** Returns a transport that responds to each request from `respond` and records it. */
 function fakeTransport(respond: (url: URL) => unknown): {
   transport: Transport;
   urls: URL[];

@@ -264,7 +264,7 @@ describe('buildSummary', () => {
   });
 });
 
-/** A ledger of `images` × `targetCount` pairs with varied outcomes. */
+/** Builds a ledger of `images` × `targetCount` pairs with varied outcomes. */
 function settledLedger(images: number, targetCount: number): Ledger {
   const imageIds = Array.from({ length: images }, (_, i) => `image-${i}`);
   const ledger = new Ledger('eu-de', imageIds, targets(targetCount));

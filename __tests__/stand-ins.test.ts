@@ -1,7 +1,7 @@
 /**
  * The bundle's stand-ins for `@actions/http-client` and `@actions/exec`
  * (src/bundle/): each must offer what `@actions/core` uses of its package,
- * and answer like the package does.
+ * and behave like the package.
  */
 
 import { BearerCredentialHandler } from '@actions/http-client/lib/auth';

@@ -1,5 +1,5 @@
 // Preloaded with `node --import` in the memory runs. On exit, it writes a
-// JSON object to the file named by BENCH_MEMORY_FILE. The object holds the
+// JSON object to the file named by BENCH_MEMORY_FILE. The object contains the
 // peak resident set size (`process.resourceUsage().maxRSS`, KiB on Linux)
 // and, when the process runs with --expose-gc, the peak live heap. For the
 // latter, the preload forces a full collection every 100 ms and reads

@@ -17540,7 +17540,7 @@ function annotateSuccess(ledger, operation) {
     const unchanged = counts['already-shared'] + counts['not-shared'];
     core/* notice */.lm(`${DONE[operation]}: ${counts.success} pair(s) changed and ${unchanged} needed no change, for ${countImages(ledger)} image(s) in ${ledger.regions.join(', ')}.`, { title: `IMS ${operation}: success` });
 }
-/** How an annotation's title says that a pair did not succeed. */
+/** Verbs of the annotation titles of pairs that did not succeed. */
 const VERBS = {
     failed: 'failed',
     skipped: 'was not attempted',
@@ -19030,9 +19030,9 @@ Object.assign((dispatcher_default()).prototype, api);
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /**
- * Shortest time limit of an attempt near or past the deadline, so that a
- * last read, such as the job query or the members after a job that ended
- * in time, still gets the response of a slow but healthy service.
+ * Shortest time limit of an attempt near or past the deadline. A last read,
+ * such as the job query or the members after a job that ended in time,
+ * still gets the response of a slow but healthy service.
  */
 const MIN_ATTEMPT_MS = 10_000;
 const DEFAULT_USER_AGENT = 'ims-share-images-action';
@@ -19581,9 +19581,9 @@ function createHttpClient(options) {
  * `core.getIDToken` requests it (`@actions/core` 3 `lib/oidc-utils.js`):
  * `GET {ACTIONS_ID_TOKEN_REQUEST_URL}` with an `audience` query parameter
  * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`. The response
- * body is `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
- * the request timeout, the retry policy, the proxy settings and cancellation
- * apply to it as to every other request.
+ * body is `{"value": "<JWT>"}`. The action sends the request through its own
+ * HTTP client, so the request timeout, the retry policy, the proxy settings
+ * and cancellation apply to it as to every other request.
  */
 
 /**
@@ -19621,8 +19621,8 @@ class IamClient {
     /**
      * Looks up the caller's project of a region by name
      * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-     * Zero or several matches are an `InputError` for `input`, whose message
-     * tells the user to set the project ID at `where`, such as "input project-id".
+     * Zero or several matches are an `InputError` for `input`. Its message
+     * names `where` as the place to set the project ID, such as "input project-id".
      */
     async findProjectId(region, signal, input = Inputs.ProjectId, where = `input ${Inputs.ProjectId}`) {
         const base = this.#endpoint.pathname.replace(/\/$/, '');

@@ -323,13 +323,14 @@ describe('timeout', () => {
 
 describe('cancellation of a member request', () => {
   /**
-   * Sends SIGINT `afterMs` after the emulator has answered a request of
-   * `route`. The emulator records a request when it answers it.
+   * Sends SIGINT `afterMs` after the emulator has responded to `count`
+   * requests of `route`. The emulator records a request when it responds.
    */
-  function interruptAfter(route: string, afterMs: number) {
+  function interruptAfter(route: string, afterMs: number, count = 1) {
     return (child: import('node:child_process').ChildProcess) => {
       const poll = setInterval(() => {
-        if (emulator.requests.some((r) => r.route === route)) {
+        const seen = emulator.requests.filter((r) => r.route === route);
+        if (seen.length >= count) {
           clearInterval(poll);
           setTimeout(() => child.kill('SIGINT'), afterMs);
         }
@@ -374,18 +375,9 @@ describe('cancellation of a member request', () => {
         'project-ids': TARGETS.partner,
         'unknown-outcome-wait': '30s',
       },
-      onSpawn: (child) => {
-        // The watch reads the members after the lost submit; interrupt it then.
-        const poll = setInterval(() => {
-          const reads = emulator.requests.filter(
-            (r) => r.route === 'listMembers',
-          );
-          if (reads.length >= 2) {
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }
-        }, 20);
-      },
+      // Pre-flight reads the members once, and the watch after the lost
+      // submit reads them again; interrupt the watch.
+      onSpawn: interruptAfter('listMembers', 0, 2),
       killAfterMs: 20_000,
     });
     expect(run.outputs.status).toBe('cancelled');
@@ -405,7 +397,7 @@ describe('cancellation of a member request', () => {
         'image-ids': IMAGES.web,
         'project-ids': TARGETS.partner,
       },
-      // The image read is answered; the member listing is held for 5 s.
+      // The image read gets its response; the member listing is held for 5 s.
       onSpawn: interruptAfter('listImages', 300),
       killAfterMs: 20_000,
     });

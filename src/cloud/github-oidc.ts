@@ -3,9 +3,9 @@
  * `core.getIDToken` requests it (`@actions/core` 3 `lib/oidc-utils.js`):
  * `GET {ACTIONS_ID_TOKEN_REQUEST_URL}` with an `audience` query parameter
  * and `Authorization: Bearer {ACTIONS_ID_TOKEN_REQUEST_TOKEN}`. The response
- * body is `{"value": "<JWT>"}`. The action sends it through its own HTTP client, so
- * the request timeout, the retry policy, the proxy settings and cancellation
- * apply to it as to every other request.
+ * body is `{"value": "<JWT>"}`. The action sends the request through its own
+ * HTTP client, so the request timeout, the retry policy, the proxy settings
+ * and cancellation apply to it as to every other request.
  */
 
 import { ID_TOKEN_OPERATION } from '../http/client.js';

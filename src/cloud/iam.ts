@@ -20,8 +20,8 @@ export class IamClient {
   /**
    * Looks up the caller's project of a region by name
    * (`GET /v3/projects?name={region}`, IAM KeystoneListProjects).
-   * Zero or several matches are an `InputError` for `input`, whose message
-   * tells the user to set the project ID at `where`, such as "input project-id".
+   * Zero or several matches are an `InputError` for `input`. Its message
+   * names `where` as the place to set the project ID, such as "input project-id".
    */
   async findProjectId(
     region: string,

@@ -67,9 +67,9 @@ export interface HttpClientOptions {
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /**
- * Shortest time limit of an attempt near or past the deadline, so that a
- * last read, such as the job query or the members after a job that ended
- * in time, still gets the response of a slow but healthy service.
+ * Shortest time limit of an attempt near or past the deadline. A last read,
+ * such as the job query or the members after a job that ended in time,
+ * still gets the response of a slow but healthy service.
  */
 export const MIN_ATTEMPT_MS = 10_000;
 export const DEFAULT_USER_AGENT = 'ims-share-images-action';

@@ -52,7 +52,7 @@ export function annotateSuccess(
   );
 }
 
-/** How an annotation's title says that a pair did not succeed. */
+/** Verbs of the annotation titles of pairs that did not succeed. */
 const VERBS: Partial<Record<PairStatus, string>> = {
   failed: 'failed',
   skipped: 'was not attempted',
