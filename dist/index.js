@@ -20789,7 +20789,7 @@ async function awaitJob(batch, jobId, options) {
         });
         if (result.kind === 'timed-out') {
             options.result.timedOut = true;
-            settleInJob(batch, ledger, `Job ${jobId} did not end before the timeout (last status ${result.lastStatus ?? 'unknown'}). It may still finish.`);
+            settleUnsettled(batch, ledger, `Job ${jobId} did not end before the timeout (last status ${result.lastStatus ?? 'unknown'}). It may still finish.`);
             return;
         }
         job = result.job;
@@ -20799,7 +20799,7 @@ async function awaitJob(batch, jobId, options) {
             throw error;
         if (error.stoppedByTimeout)
             options.result.timedOut = true;
-        settleInJob(batch, ledger, `Waiting for job ${jobId} failed: ${errorMessage(error)}`);
+        settleUnsettled(batch, ledger, `Waiting for job ${jobId} failed: ${errorMessage(error)}`);
         return;
     }
     logger.info(`Job ${jobId} ended with ${job.status}.`);
@@ -20817,10 +20817,6 @@ function settleUnsettled(batch, ledger, message) {
             ledger.settle(pair, 'unknown', { message });
         }
     }
-}
-function settleInJob(batch, ledger, message) {
-    for (const pair of batch.pairs)
-        ledger.settle(pair, 'unknown', { message });
 }
 async function readMembers(images, options) {
     const entries = await mapWithConcurrency(images, options.concurrency, async (id) => {

@@ -265,7 +265,7 @@ async function awaitJob(
     );
     if (result.kind === 'timed-out') {
       options.result.timedOut = true;
-      settleInJob(
+      settleUnsettled(
         batch,
         ledger,
         `Job ${jobId} did not end before the timeout (last status ${result.lastStatus ?? 'unknown'}). It may still finish.`,
@@ -277,7 +277,7 @@ async function awaitJob(
     if (!(error instanceof ApiError || error instanceof NetworkError))
       throw error;
     if (error.stoppedByTimeout) options.result.timedOut = true;
-    settleInJob(
+    settleUnsettled(
       batch,
       ledger,
       `Waiting for job ${jobId} failed: ${errorMessage(error)}`,
@@ -306,10 +306,6 @@ function settleUnsettled(batch: Batch, ledger: Ledger, message: string): void {
       ledger.settle(pair, 'unknown', { message });
     }
   }
-}
-
-function settleInJob(batch: Batch, ledger: Ledger, message: string): void {
-  for (const pair of batch.pairs) ledger.settle(pair, 'unknown', { message });
 }
 
 async function readMembers(
